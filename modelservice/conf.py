@@ -1,0 +1,105 @@
+"""The one place where the profiler reads settings and the environment.
+
+Every value is looked up first in Django settings (when Django is configured: a game's
+`settings.py`, or the small settings module used against a deployed game), then in the
+environment, then falls back to a default. Nothing else in the package reads `os.environ`
+or `django.conf.settings` for these names, so a reader can see here every knob there is.
+
+Not for: command-line options (the command owns those) or the demo stack's settings.
+
+| setting            | environment variable   | meaning                                            |
+|--------------------|------------------------|----------------------------------------------------|
+| GAME_SLUG          | GAME_SLUG              | slug of the game under test (`simpl-calc`)         |
+| ROOT_TOPIC         | ROOT_TOPIC             | WAMP prefix, default `world.simpl.sims.<slug>`     |
+| SIMPL_GAMES_URL    | SIMPL_GAMES_URL        | games API base, default `http://localhost:8100/apis` |
+| SIMPL_GAMES_AUTH   | SIMPL_GAMES_AUTH       | `(email, password)`; env form `email:password`     |
+| MODEL_SERVICE_WS   | MODEL_SERVICE_WS       | router URL, default `ws://localhost:8080/ws`       |
+| PROFILER_REALM     | SIMPL_REALM            | WAMP realm, default `realm1`                       |
+| PROFILER_AUTHID    | SIMPL_PROFILER_AUTHID  | ticket principal of the profiler, default `profiler` |
+| PROFILER_TICKET    | SIMPL_PROFILER_TICKET  | the profiler's ticket secret (no default)          |
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEFAULT_GAMES_URL = "http://localhost:8100/apis"
+DEFAULT_ROUTER_URL = "ws://localhost:8080/ws"
+DEFAULT_REALM = "realm1"
+DEFAULT_PROFILER_AUTHID = "profiler"
+
+
+class ImproperlyConfigured(ValueError):
+    """A setting or environment variable has a value the profiler cannot use."""
+
+
+def _from_settings(name: str) -> Any:
+    """The Django setting `name`, or None when Django is absent, unconfigured or lacks it."""
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is a dependency, but keep conf usable alone
+        return None
+    if not settings.configured:
+        return None
+    return getattr(settings, name, None)
+
+
+def _lookup(setting: str, env: str, default: Any = None) -> Any:
+    value = _from_settings(setting)
+    if value in (None, ""):
+        value = os.environ.get(env) or None
+    return default if value is None else value
+
+
+def game_slug() -> str | None:
+    return _lookup("GAME_SLUG", "GAME_SLUG")
+
+
+def root_topic() -> str | None:
+    explicit = _lookup("ROOT_TOPIC", "ROOT_TOPIC")
+    if explicit:
+        return explicit
+    slug = game_slug()
+    return f"world.simpl.sims.{slug}" if slug else None
+
+
+def games_url() -> str:
+    return str(_lookup("SIMPL_GAMES_URL", "SIMPL_GAMES_URL", DEFAULT_GAMES_URL))
+
+
+def games_auth() -> tuple[str, str] | None:
+    """Basic-auth credentials for the games API, from a tuple setting or `email:password`."""
+    value = _lookup("SIMPL_GAMES_AUTH", "SIMPL_GAMES_AUTH")
+    return parse_games_auth(value)
+
+
+def parse_games_auth(value: Any) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ImproperlyConfigured(
+                "SIMPL_GAMES_AUTH must be a pair (email, password); got %d items" % len(value))
+        return str(value[0]), str(value[1])
+    email, sep, password = str(value).partition(":")
+    if not sep or not email:
+        raise ImproperlyConfigured(
+            "SIMPL_GAMES_AUTH must look like 'email:password' (got no ':'); "
+            "set it to the games API staff account")
+    return email, password
+
+
+def router_url() -> str:
+    return str(_lookup("MODEL_SERVICE_WS", "MODEL_SERVICE_WS", DEFAULT_ROUTER_URL))
+
+
+def realm() -> str:
+    return str(_lookup("PROFILER_REALM", "SIMPL_REALM", DEFAULT_REALM))
+
+
+def profiler_authid() -> str:
+    return str(_lookup("PROFILER_AUTHID", "SIMPL_PROFILER_AUTHID", DEFAULT_PROFILER_AUTHID))
+
+
+def profiler_ticket() -> str | None:
+    return _lookup("PROFILER_TICKET", "SIMPL_PROFILER_TICKET")

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates .venv (once) and installs the project with its test and demo dependencies.
+# Idempotent: re-installs only when a requirements file or setup.py changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if ! command -v "$python" >/dev/null 2>&1; then
+    echo "bootstrap: $python not found; install Python 3.11 (apt-get install python3) and retry." >&2
+    exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    if ! "$python" -m venv .venv >/dev/null 2>&1; then
+        # Debian splits venv (and ensurepip) out of the python3 package.
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            echo "bootstrap: installing python3-venv with apt-get" >&2
+            rm -rf .venv
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            "$python" -m venv .venv
+        else
+            echo "bootstrap: '$python -m venv' failed; install python3-venv and retry." >&2
+            exit 1
+        fi
+    fi
+fi
+
+stamp=.venv/.requirements-stamp
+want=$(cat requirements*.txt setup.py | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    echo "bootstrap: installing dependencies into .venv (first time: about 2 minutes)" >&2
+    .venv/bin/python -m pip install -q --upgrade pip wheel setuptools
+    .venv/bin/python -m pip install -q -r requirements-dev.txt
+    .venv/bin/python -m pip install -q --no-deps -e .
+    echo "$want" > "$stamp"
+fi
