@@ -1,0 +1,114 @@
+"""Bare autobahn WAMP sessions: the baseline the profiler's players are measured against.
+
+This is the least a Python client can do to hold N ticket-authenticated sessions on one
+asyncio loop and make calls through them: one `ApplicationSession` per TCP connection,
+created through autobahn's own asyncio WebSocket factory, with no timing, no histograms and
+no error bookkeeping. Whatever the profiler costs above this is its own overhead.
+
+Not for: profiling a game (that is `modelservice`), or any use outside the benchmarks.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+
+def _load_ubjson_codec_quietly() -> None:
+    # autobahn imports bjdata (built against NumPy 1) when its first factory is made; under
+    # NumPy 2 that prints a long, harmless traceback. Loading it once here with stderr
+    # captured keeps benchmark logs readable; a real import failure still surfaces later.
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(Exception):
+        import bjdata  # noqa: F401
+
+
+_load_ubjson_codec_quietly()
+
+from autobahn.asyncio.wamp import ApplicationSession  # noqa: E402
+from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
+from autobahn.wamp.types import ComponentConfig  # noqa: E402
+
+
+@dataclass(frozen=True)
+class TicketLogin:
+    """Where and as whom a bare session joins."""
+
+    url: str
+    realm: str
+    authid: str
+    ticket: str
+
+
+class _TicketSession(ApplicationSession):
+    """Joins with a ticket and resolves `joined` once the router has welcomed it."""
+
+    def __init__(self, config: ComponentConfig, login: TicketLogin,
+                 joined: asyncio.Future) -> None:
+        super().__init__(config)
+        self._login = login
+        self._joined = joined
+
+    def onConnect(self) -> None:
+        self.join(self._login.realm, authmethods=["ticket"], authid=self._login.authid)
+
+    def onChallenge(self, challenge):  # noqa: N802 - autobahn's name
+        if challenge.method != "ticket":
+            raise ValueError(f"router asked for {challenge.method!r}, only ticket is supported")
+        return self._login.ticket
+
+    async def onJoin(self, details) -> None:
+        if not self._joined.done():
+            self._joined.set_result(self)
+
+    def onLeave(self, details) -> None:
+        # A refusal (wrong ticket, unknown realm) arrives as a leave before any join.
+        if not self._joined.done():
+            self._joined.set_exception(
+                ConnectionError(f"router refused the session: {details.reason} {details.message or ''}"))
+        super().onLeave(details)
+
+
+async def join_one(login: TicketLogin, *, timeout: float = 30.0) -> ApplicationSession:
+    """Open one WebSocket connection and join one session over it."""
+    loop = asyncio.get_running_loop()
+    joined: asyncio.Future = loop.create_future()
+    config = ComponentConfig(realm=login.realm)
+    factory = WampWebSocketClientFactory(
+        lambda: _TicketSession(config, login, joined), url=login.url)
+    parsed = urlparse(login.url)
+    transport, _ = await asyncio.wait_for(
+        loop.create_connection(factory, parsed.hostname, parsed.port), timeout)
+    try:
+        return await asyncio.wait_for(joined, timeout)
+    except BaseException:
+        transport.close()
+        raise
+
+
+async def join_many(login: TicketLogin, count: int, *, timeout: float = 60.0) -> list[ApplicationSession]:
+    """Join `count` sessions concurrently, as a load generator would."""
+    return list(await asyncio.gather(*(join_one(login, timeout=timeout) for _ in range(count))))
+
+
+async def call_loop(sessions: list[ApplicationSession], procedure: str, calls_each: int) -> int:
+    """Every session makes `calls_each` sequential calls, all sessions at once; returns calls made."""
+    async def one(session: ApplicationSession) -> None:
+        for i in range(calls_each):
+            await session.call(procedure, i)
+
+    await asyncio.gather(*(one(s) for s in sessions))
+    return len(sessions) * calls_each
+
+
+async def leave_all(sessions: list[ApplicationSession], *, timeout: float = 10.0) -> None:
+    """Leave every session and close its connection, without waiting longer than `timeout`."""
+    async def one(session: ApplicationSession) -> None:
+        if session.is_attached():
+            session.leave()
+        # Closing the transport is what actually frees the socket.
+        if session._transport is not None:
+            session._transport.close()
+
+    await asyncio.wait_for(asyncio.gather(*(one(s) for s in sessions), return_exceptions=True), timeout)
