@@ -13,6 +13,7 @@ Not for: command-line options (the command owns those) or the demo stack's setti
 | ROOT_TOPIC         | ROOT_TOPIC             | WAMP prefix, default `world.simpl.sims.<slug>`     |
 | SIMPL_GAMES_URL    | SIMPL_GAMES_URL        | games API base, default `http://localhost:8100/apis` |
 | SIMPL_GAMES_AUTH   | SIMPL_GAMES_AUTH       | `(email, password)`; env form `email:password`     |
+| SIMPL_GAMES_TIMEOUT| SIMPL_GAMES_TIMEOUT    | seconds one games-API request may take, default 30 |
 | MODEL_SERVICE_WS   | MODEL_SERVICE_WS       | router URL, default `ws://localhost:8080/ws`       |
 | PROFILER_REALM     | SIMPL_REALM            | WAMP realm, default `realm1`                       |
 | PROFILER_AUTHID    | SIMPL_PROFILER_AUTHID  | ticket principal of the profiler, default `profiler` |
@@ -25,6 +26,7 @@ from typing import Any
 
 DEFAULT_GAMES_URL = "http://localhost:8100/apis"
 DEFAULT_ROUTER_URL = "ws://localhost:8080/ws"
+DEFAULT_GAMES_TIMEOUT = 30.0
 DEFAULT_REALM = "realm1"
 DEFAULT_PROFILER_AUTHID = "profiler"
 
@@ -87,6 +89,20 @@ def parse_games_auth(value: Any) -> tuple[str, str] | None:
             "SIMPL_GAMES_AUTH must look like 'email:password' (got no ':'); "
             "set it to the games API staff account")
     return email, password
+
+
+def games_timeout() -> float:
+    """Seconds a single games-API request (connect, send, read the whole body) may take."""
+    value = _lookup("SIMPL_GAMES_TIMEOUT", "SIMPL_GAMES_TIMEOUT", DEFAULT_GAMES_TIMEOUT)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise ImproperlyConfigured(
+            f"SIMPL_GAMES_TIMEOUT must be a positive number of seconds (got {value!r}); "
+            "unset it for the default of 30")
+    return seconds
 
 
 def router_url() -> str:
