@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -61,6 +62,31 @@ def tail_file(path: Path, lines: int = 20) -> str:
             return "".join(deque(handle, maxlen=lines)).rstrip("\n")
     except FileNotFoundError:
         return ""
+
+
+# Lines that explain why a process died (Crossbar, Django, gunicorn, Python tracebacks).
+_ERROR_LINE = re.compile(r"Error\b|error:|Invalid|invalid|refused|in use|[Nn]o such|not found|[Ff]ailed")
+# Known harmless noise that matches the above: bjdata built against NumPy 1 (see measured facts).
+_NOISE_LINE = re.compile(r"_ARRAY_API|NumPy|numpy|bjdata")
+
+
+def failure_summary(path: Path, *, error_lines: int = 5, last_lines: int = 12) -> str:
+    """The last few error-looking lines of a log, then its last lines.
+
+    Crossbar logs its shutdown after the real error, so the plain tail often hides the
+    reason; the error lines bring it back into the one message the user sees.
+    """
+    try:
+        with open(path, "r", errors="replace") as handle:
+            recent = list(deque(handle, maxlen=2000))
+    except FileNotFoundError:
+        return ""
+    tail = [line.rstrip("\n") for line in recent[-last_lines:]]
+    errors = [line.rstrip("\n") for line in recent[:-last_lines]
+              if _ERROR_LINE.search(line) and not _NOISE_LINE.search(line)][-error_lines:]
+    if errors:
+        return "\n".join(errors + ["..."] + tail)
+    return "\n".join(tail)
 
 
 def group_members(pgid: int) -> list[int]:
@@ -131,10 +157,14 @@ class ManagedProcess:
     def tail(self, lines: int = 20) -> str:
         return tail_file(self.log_path, lines)
 
+    def summary(self) -> str:
+        """What to show when this process failed: its error lines and the end of its log."""
+        return failure_summary(self.log_path)
+
     def check(self) -> None:
         """Raise ChildDied if the process has exited."""
         if self._popen is not None and self._popen.poll() is not None:
-            raise ChildDied(self.name, self._popen.returncode, self.log_path, self.tail())
+            raise ChildDied(self.name, self._popen.returncode, self.log_path, self.summary())
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM the whole group, wait up to `timeout`, then SIGKILL what is left."""

@@ -111,23 +111,42 @@ async def open_session(url: str, realm: str, *, authid: str | None = None,
 
     _secure, host, port, _resource, _path, _params = parse_url(url)
     factory = WampWebSocketClientFactory(make_session, url=url)
-    async with asyncio.timeout(timeout):
-        transport, _protocol = await loop.create_connection(factory, host, port)
-        try:
-            return await joined
-        except BaseException:
-            transport.close()
-            raise
+    protocol = None
+    try:
+        async with asyncio.timeout(timeout):
+            _transport, protocol = await loop.create_connection(factory, host, port)
+            session = await joined
+        session._probe_protocol = protocol
+        return session
+    except BaseException:
+        if protocol is not None:
+            await _close_protocol(protocol)
+        raise
+
+
+async def _close_protocol(protocol: Any, timeout: float = 2.0) -> None:
+    """Close the connection and wait until asyncio has released its socket.
+
+    Closing is asynchronous; returning earlier would let `asyncio.run()` end with the
+    socket still open (a ResourceWarning, and a leaked descriptor per probe).
+    """
+    if protocol.transport is not None:
+        protocol.transport.close()
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            # connection_lost() clears protocol.transport after the socket is closed.
+            while protocol.transport is not None:
+                await asyncio.sleep(0.005)
 
 
 async def close_session(session: ApplicationSession) -> None:
-    """Leave politely and wait (briefly) until the transport is closed."""
+    """Leave politely, then close the connection and wait until it is closed."""
     if session.is_attached():
-        session.leave()
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(2.0):
-            while session.is_connected():
-                await asyncio.sleep(0.01)
+        with contextlib.suppress(Exception):
+            session.leave()
+    protocol = getattr(session, "_probe_protocol", None)
+    if protocol is not None:
+        await _close_protocol(protocol)
 
 
 @contextlib.asynccontextmanager

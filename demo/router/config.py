@@ -10,8 +10,7 @@ It improves on the original simpl-modelservice template (see docs/stack-contract
   * the ticket secrets are not in the file at all: the principals reference the
     environment variables `${SIMPL_SERVICE_TICKET}` / `${SIMPL_PROFILER_TICKET}`, which
     Crossbar resolves when it checks the config (the file is still written mode 600);
-  * the dynamic authenticator's realm and role are explicit, so a realm other than
-    `realm1` works too;
+  * the dynamic authenticator's realm is explicit (`authenticator-realm`);
   * the listening socket is bound to the loopback interface only.
 
 Not for: starting or stopping Crossbar (see `demo.router.server`), nor the WAMP-CRA
@@ -92,10 +91,10 @@ def ws_auth(realm: str) -> dict[str, Any]:
         "wampcra": {
             "type": "dynamic",
             "authenticator": AUTHENTICATOR_URI,
-            # Without these Crossbar looks the authenticator up in the realm and role the
-            # *client* asked for, which breaks as soon as the realm is not the default.
+            # Without it Crossbar looks the authenticator up in whatever realm the *client*
+            # asked for. No "authenticator-role": Crossbar 26 then calls through its built-in
+            # `trusted` service session; naming a role of ours makes it find no session.
             "authenticator-realm": realm,
-            "authenticator-role": "service",
         },
     }
 

@@ -120,7 +120,7 @@ class RouterServer:
             if remaining <= 0:
                 raise NotReady(f"the router did not accept a WAMP join on {self.url} within "
                                f"{self.ready_timeout:.0f} s (log: {self.log_path}); last lines:\n"
-                               f"{self.process.tail()}")
+                               f"{self.process.summary()}")
             try:
                 asyncio.run(self._probe(min(remaining, 5.0)))
                 return
