@@ -18,6 +18,14 @@ Not for: command-line options (the command owns those) or the demo stack's setti
 | PROFILER_REALM     | SIMPL_REALM            | WAMP realm, default `realm1`                       |
 | PROFILER_AUTHID    | SIMPL_PROFILER_AUTHID  | ticket principal of the profiler, default `profiler` |
 | PROFILER_TICKET    | SIMPL_PROFILER_TICKET  | the profiler's ticket secret (no default)          |
+| PROFILER_MODULE    | PROFILER_MODULE        | default `-m`: dotted package of the tasks (none)   |
+| PROFILER_AUTH      | PROFILER_AUTH          | default `--auth`: `ticket` or `wampcra`            |
+| PROFILER_TASK_TIMEOUT | PROFILER_TASK_TIMEOUT | default `--task-timeout`, e.g. `120s`           |
+| PROFILER_JOIN_TIMEOUT | PROFILER_JOIN_TIMEOUT | default `--join-timeout`, e.g. `60s`            |
+| WORKER_NAME        | WORKER_NAME            | default `--name` of a single-player process        |
+
+The profiler's option defaults are returned as given (strings); the `profile` command's option
+types validate them, so a bad environment value is reported like a bad option.
 """
 from __future__ import annotations
 
@@ -119,3 +127,25 @@ def profiler_authid() -> str:
 
 def profiler_ticket() -> str | None:
     return _lookup("PROFILER_TICKET", "SIMPL_PROFILER_TICKET")
+
+
+def profiler_module() -> str | None:
+    return _lookup("PROFILER_MODULE", "PROFILER_MODULE")
+
+
+def profiler_auth() -> str | None:
+    return _lookup("PROFILER_AUTH", "PROFILER_AUTH")
+
+
+def profiler_task_timeout() -> str | None:
+    value = _lookup("PROFILER_TASK_TIMEOUT", "PROFILER_TASK_TIMEOUT")
+    return None if value is None else str(value)
+
+
+def profiler_join_timeout() -> str | None:
+    value = _lookup("PROFILER_JOIN_TIMEOUT", "PROFILER_JOIN_TIMEOUT")
+    return None if value is None else str(value)
+
+
+def worker_name() -> str | None:
+    return _lookup("WORKER_NAME", "WORKER_NAME")
