@@ -11,6 +11,7 @@ which session to use (`_client`).
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from time import perf_counter
 from typing import Any, NamedTuple
@@ -51,12 +52,12 @@ def _base_url(url: str) -> tuple[str, str]:
 
 
 def _auth_header(auth: Any) -> str | None:
+    # Encoded here rather than with aiohttp.BasicAuth, which aiohttp is deprecating.
     if auth is False or auth is None:
         return None
-    if isinstance(auth, aiohttp.BasicAuth):
-        return auth.encode()
     email, password = parse_games_auth(auth)
-    return aiohttp.BasicAuth(email, password).encode()
+    token = base64.b64encode(f"{email}:{password}".encode("utf-8")).decode("ascii")
+    return f"Basic {token}"
 
 
 def _next_link(response: aiohttp.ClientResponse) -> str | None:
@@ -70,8 +71,8 @@ def _next_link(response: aiohttp.ClientResponse) -> str | None:
 class Transport:
     """Base URL, credentials and timeout of one client; sends requests and maps outcomes.
 
-    `auth`: `(email, password)`, `"email:password"`, an aiohttp.BasicAuth, or False/None
-    for no Authorization header. `timeout`: seconds for one whole request.
+    `auth`: `(email, password)`, `"email:password"`, or False/None for no Authorization
+    header. `timeout`: seconds for one whole request.
     """
 
     __slots__ = ("base_url", "base_path", "headers", "timeout")
