@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import aiohttp
 
@@ -56,12 +56,14 @@ def player_http_session(
     limit: int = DEFAULT_POOL_LIMIT,
     timeout: float | None = None,
     keepalive_timeout: float = DEFAULT_KEEPALIVE_SECONDS,
+    trace_configs: Sequence[aiohttp.TraceConfig] = (),
 ) -> aiohttp.ClientSession:
     """A keep-alive connection pool for one player; call it inside the running event loop.
 
     Authentication is not part of the pool: each client adds its own Authorization header,
     so one pool can serve clients with different credentials. Cookies are dropped (the API
-    authenticates every request) which also keeps the session small.
+    authenticates every request) which also keeps the session small. `trace_configs` are
+    aiohttp's connection-level hooks, for callers who want more than the observer gives.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1 connection (got {limit})")
@@ -71,6 +73,7 @@ def player_http_session(
         connector=connector,
         timeout=client_timeout(timeout),
         cookie_jar=aiohttp.DummyCookieJar(),
+        trace_configs=list(trace_configs) or None,
     )
 
 
