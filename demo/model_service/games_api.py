@@ -12,6 +12,7 @@ turns them into the API's plural paths.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from typing import Any
 
@@ -35,6 +36,11 @@ DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=5, sock_read=25)
 DEFAULT_POOL_SIZE = 32
 
 
+def basic_authorization(email: str, password: str) -> str:
+    """The `Authorization` header value for HTTP basic auth (the API's username is the email)."""
+    return "Basic " + base64.b64encode(f"{email}:{password}".encode()).decode("ascii")
+
+
 def query_value(value: Any) -> str:
     """How a filter value goes on the query string (booleans as the API's `true`/`false`)."""
     if isinstance(value, bool):
@@ -52,7 +58,7 @@ class GamesApi:
                  pool_size: int = DEFAULT_POOL_SIZE,
                  timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/") + "/"
-        self._auth = aiohttp.BasicAuth(*auth)
+        self._authorization = basic_authorization(*auth)
         self._pool_size = pool_size
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
@@ -69,8 +75,8 @@ class GamesApi:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._pool_size, keepalive_timeout=30)
             self._session = aiohttp.ClientSession(
-                connector=connector, auth=self._auth, timeout=self._timeout,
-                headers={"Accept": "application/json"})
+                connector=connector, timeout=self._timeout,
+                headers={"Accept": "application/json", "Authorization": self._authorization})
         return self._session
 
     async def close(self) -> None:
