@@ -46,7 +46,7 @@ DEFAULT_KEEPALIVE_SECONDS = 10.0
 
 
 def client_timeout(seconds: float | None = None) -> aiohttp.ClientTimeout:
-    """The ClientTimeout every games-API session uses: a total bound, and a shorter connect bound."""
+    """The ClientTimeout of every games-API session: a total bound and a shorter connect bound."""
     total = conf.games_timeout() if seconds is None else seconds
     return aiohttp.ClientTimeout(total=total, connect=min(total, 10.0))
 

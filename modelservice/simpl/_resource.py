@@ -9,6 +9,7 @@ Not for: sending requests itself (it asks its endpoint), or validating fields (t
 """
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - only for the type checker
@@ -43,7 +44,10 @@ class Resource:
         return None
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for names that are not real attributes: the payload's fields.
+        # Only reached for names that are not real attributes: the payload's fields. Dunder
+        # and slot names are never fields (copy and pickle probe them before `payload` is set).
+        if name.startswith("__") or name in Resource.__slots__:
+            raise AttributeError(name)
         try:
             return self.payload[name]
         except KeyError:
@@ -52,9 +56,12 @@ class Resource:
                 f"{self._endpoint.name} object has no field {name!r} (fields: {fields})") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in Resource.__slots__ or name in ("pk", "endpoint"):
-            raise AttributeError(f"{name!r} is not a field; change resource.payload instead")
-        self.payload[name] = value
+        if name in Resource.__slots__:
+            object.__setattr__(self, name, value)
+        elif name in ("pk", "endpoint"):
+            raise AttributeError(f"{name!r} is not a field; set resource[{name!r}] instead")
+        else:
+            self.payload[name] = value
 
     def __getitem__(self, name: str) -> Any:
         return self.payload[name]
@@ -71,6 +78,13 @@ class Resource:
         return self._endpoint.name == other._endpoint.name and self.payload == other.payload
 
     __hash__ = None  # mutable, like the dict it wraps
+
+    # Copies share the endpoint (and so the client and its pool); only the payload is copied.
+    def __copy__(self) -> Resource:
+        return type(self)(self._endpoint, dict(self.payload))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Resource:
+        return type(self)(self._endpoint, copy.deepcopy(self.payload, memo))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._endpoint.name} pk={self.pk!r}>"

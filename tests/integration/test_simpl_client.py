@@ -65,7 +65,7 @@ def test_task_file_lookups_against_the_real_api_are_observed(client_env: GamesAp
     async def task() -> tuple[dict[str, Any], Any]:
         async with games_client_factory() as s:
             seeded = await seed_calc_run(s, "a")
-        binding = HttpBinding(None, lambda operation, seconds, error: seen.append((operation, error)))
+        binding = HttpBinding(None, lambda op, seconds, error: seen.append((op, error)))
         try:
             with bind_http(binding):
                 # As the reference profile_test.py does it:

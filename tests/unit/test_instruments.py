@@ -83,7 +83,8 @@ def test_counter_zero_count_never_runs_and_rate_is_zero(clock: Clock) -> None:
     assert counter.clicks == 0 and counter.rate == 0.0
 
 
-def test_counter_verbosity_prints_a_summary(clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_counter_verbosity_prints_a_summary(clock: Clock,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     counter = Counter(count=2, name="loop", verbosity=1)
     while counter.on:
         clock.now += 1

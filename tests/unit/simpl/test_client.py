@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import socket
 from typing import Any
@@ -17,6 +18,7 @@ from modelservice.simpl import (
     MultipleResourcesFound,
     NotAuthenticatedError,
     RequestTimeout,
+    Resource,
     ResourceNotFound,
     TransportError,
     games_client,
@@ -365,3 +367,12 @@ def test_module_level_games_client_is_safe_for_concurrent_tasks(api: FakeGamesAp
 
     (s1, current1, n1), (s2, current2, n2) = run(two_players())
     assert s1 is current1 and s2 is current2 and s1 is not s2 and n1 == n2 == 1
+
+
+def test_resources_copy_and_refuse_to_overwrite_properties(api: FakeGamesApi) -> None:
+    resource = Resource(games_client_factory().runs, {"id": 1, "name": "a", "data": {"k": [1]}})
+    clone = copy.deepcopy(resource)
+    clone.data["k"].append(2)
+    assert clone.endpoint is resource.endpoint and resource.data == {"k": [1]} and clone.id == 1
+    with pytest.raises(AttributeError, match="set resource\\['pk'\\]"):
+        resource.pk = 2
