@@ -15,6 +15,7 @@ import inspect
 import traceback
 import unittest
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Iterator
 
@@ -50,8 +51,14 @@ def discover_tasks(module: str) -> list[TaskSpec]:
     package = _import(module)
     loader = ProfileTaskLoader()
     if hasattr(package, "__path__"):
+        # Discover from the package's directory with an explicit top level, rather than from the
+        # dotted name: unittest takes a name that is also a directory under the current
+        # directory (`-m profilers`) for a path, and would then import the task files under
+        # other module names than the package's.
+        start = Path(list(package.__path__)[0])
+        top = start.parents[module.count(".")]
         try:
-            suite = loader.discover(module, pattern=TASK_FILE_PATTERN)
+            suite = loader.discover(str(start), pattern=TASK_FILE_PATTERN, top_level_dir=str(top))
         except (ImportError, TypeError) as exc:
             raise TaskDiscoveryError(f"cannot discover tasks in {module}: {exc}") from exc
     else:  # a single task file given directly: -m game.profilers.profile_test

@@ -1,0 +1,1 @@
+"""Profile tasks that need no user: `manage.py profile -m profilers.anonymous`."""
