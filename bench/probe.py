@@ -1,82 +1,79 @@
 """One measurement in a fresh process: join N players of one kind, call, report JSON.
 
-    SIMPL_PROFILER_TICKET=... python -m bench.probe --kind engine --players 300 --calls 20 \
+    SIMPL_PROFILER_TICKET=... python bench/probe.py --kind engine --players 300 --calls 20 \
         --url ws://127.0.0.1:PORT/ws
 
-Phases, in order (only the named phase is inside each measurement):
-1. import everything and join one warm-up player that is not counted, so lazy one-time
-   costs (codec modules, logging set-up) are not charged to the players;
-2. `join`: wall time to join `--players` players concurrently, and RSS growth;
-3. `first call`: every player calls `bench.echo` once; RSS/USS after it (a player's
-   memory includes what its first recorded call allocates, e.g. histograms);
-4. `calls`: every player makes `--calls` sequential calls, all players at once; process
-   CPU time (user+system, all threads) over this phase only.
+The kind (bench.player_kinds) runs its phases and calls `checkpoint(name)` between them; each
+checkpoint records wall time, process CPU time and RSS (after a garbage collection). What is
+derived from them:
+* `join_seconds`: "join_start" -> "joined", all players joining concurrently;
+* memory per player: RSS "base" -> "called" (after one call each, so what a player's first
+  recorded call allocates counts as its memory; "base" follows an uncounted warm-up player,
+  so lazy one-time costs do not);
+* CPU per call: process CPU (user + system, all threads) "calls_start" -> "calls_end".
+A checkpoint's GC and RSS reading happen after the clocks are read when a phase ends and
+before they are read when one starts, so they are outside every measured interval.
 
 The last stdout line is one JSON object; everything else goes to stderr.
-Not for: judging the numbers (the orchestrator `bench.profiler_bench` does that).
+Not for: judging the numbers (`bench.profiler_bench` does that).
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import json
 import os
 import sys
 import time
 
-if __package__ in (None, ""):  # started as a file: make `bench` importable
+if __package__ in (None, ""):  # started as a file: make the repository importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import psutil  # noqa: E402
-from autobahn.wamp.exception import ApplicationError  # noqa: E402
 
 from bench.player_kinds import KINDS, Login, resolve  # noqa: E402
 
-
-def _rss() -> int:
-    gc.collect()
-    return psutil.Process().memory_info().rss
+PHASES = ("base", "join_start", "joined", "called", "calls_start", "calls_end")
 
 
-async def measure(kind_name: str, login: Login, players: int, calls: int) -> dict:
-    kind = resolve(kind_name)(login)
-    await kind.warm_up()
-    rss_base = _rss()
+class Checkpoints:
+    """Clock, CPU and memory readings at the named points of a probe."""
 
-    t0 = time.monotonic()
-    await kind.join(players)
-    t_joined = time.monotonic()
-    rss_joined = _rss()
+    def __init__(self) -> None:
+        self.marks: dict[str, dict] = {}
+        self._process = psutil.Process()
 
-    await kind.call_each(1)
-    t_called = time.monotonic()
-    cpu_at_called = time.process_time()  # everything so far: imports, warm-up, joins, first calls
-    rss_called = _rss()
-    uss_called = psutil.Process().memory_full_info().uss
+    def __call__(self, name: str) -> None:
+        if name not in PHASES:
+            raise ValueError(f"unknown checkpoint {name!r}")
+        t_end, cpu_end = time.monotonic(), time.process_time()
+        gc.collect()
+        mark = {"rss": self._process.memory_info().rss}
+        if name == "called":
+            mark["uss"] = self._process.memory_full_info().uss
+        mark.update(t_end=t_end, cpu_end=cpu_end, t_start=time.monotonic(), cpu_start=time.process_time())
+        self.marks[name] = mark
 
-    cpu_calls = wall_calls = 0.0
-    if calls > 0:
-        c0, w0 = time.process_time(), time.monotonic()
-        await kind.call_each(calls)
-        cpu_calls, wall_calls = time.process_time() - c0, time.monotonic() - w0
-
-    extra = kind.summary()
-    await kind.close()
-    return {
-        "kind": kind_name, "players": players, "calls_each": calls,
-        "join_seconds": t_joined - t0,
-        "join_and_call_seconds": t_called - t0,
-        # CLOCK_MONOTONIC is system-wide on Linux: the parent subtracts its spawn time.
-        "called_at_monotonic": t_called, "cpu_at_called": cpu_at_called,
-        "rss_base": rss_base, "rss_joined": rss_joined, "rss_called": rss_called,
-        "uss_called": uss_called,
-        "cpu_seconds_calls": cpu_calls, "wall_seconds_calls": wall_calls,
-        "calls_total": players * calls, **extra,
-    }
+    def report(self, players: int, calls: int) -> dict:
+        missing = [p for p in PHASES if p not in self.marks]
+        if missing:
+            raise RuntimeError(f"the probe never reached {', '.join(missing)}")
+        m = self.marks
+        return {
+            "join_seconds": m["joined"]["t_end"] - m["join_start"]["t_start"],
+            "join_and_call_seconds": m["called"]["t_end"] - m["join_start"]["t_start"],
+            # CLOCK_MONOTONIC is system-wide on Linux: the parent subtracts its spawn time.
+            "called_at_monotonic": m["called"]["t_end"],
+            "cpu_at_called": m["called"]["cpu_end"],  # everything so far, imports included
+            "rss_base": m["base"]["rss"], "rss_joined": m["joined"]["rss"],
+            "rss_called": m["called"]["rss"], "uss_called": m["called"]["uss"],
+            "cpu_seconds_calls": m["calls_end"]["cpu_end"] - m["calls_start"]["cpu_start"],
+            "wall_seconds_calls": m["calls_end"]["t_end"] - m["calls_start"]["t_start"],
+            "calls_total": players * calls,
+        }
 
 
-def _positive(text: str) -> int:
+def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -88,10 +85,10 @@ def _positive(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="one benchmark measurement in a fresh process")
-    parser.add_argument("--kind", choices=sorted(KINDS), required=True)
-    parser.add_argument("--players", type=_positive, required=True, metavar="N")
-    parser.add_argument("--calls", type=_positive, default=0, metavar="M",
-                        help="sequential calls per player in the CPU phase (0 = skip it)")
+    parser.add_argument("--kind", choices=KINDS, required=True)
+    parser.add_argument("--players", type=_count, required=True, metavar="N")
+    parser.add_argument("--calls", type=_count, default=0, metavar="M",
+                        help="sequential calls per player in the CPU phase (default 0)")
     parser.add_argument("--url", required=True, metavar="WS_URL")
     parser.add_argument("--realm", default="realm1", metavar="REALM")
     parser.add_argument("--authid", default="profiler", metavar="AUTHID")
@@ -101,17 +98,19 @@ def main(argv: list[str] | None = None) -> int:
         print("probe: SIMPL_PROFILER_TICKET is not set; export the router's profiler ticket",
               file=sys.stderr)
         return 2
+    if args.players < 1:
+        print("probe: --players must be at least 1", file=sys.stderr)
+        return 2
     login = Login(url=args.url, realm=args.realm, authid=args.authid, ticket=ticket)
+    checkpoints = Checkpoints()
     try:
-        result = asyncio.run(measure(args.kind, login, args.players, args.calls))
-    except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
-        print(f"probe: {args.kind} players could not join {args.url}: {exc!r}", file=sys.stderr)
+        extra = resolve(args.kind)(login, args.players, args.calls, checkpoints)
+        result = checkpoints.report(args.players, args.calls)
+    except Exception as exc:  # the parent shows this one line and keeps the log
+        print(f"probe ({args.kind}, {args.players} players): {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    except ApplicationError as exc:
-        print(f"probe: a call was refused with {exc.error} (is the echo service registered?)",
-              file=sys.stderr)
-        return 1
-    print(json.dumps(result), flush=True)
+    print(json.dumps({"kind": args.kind, "players": args.players, "calls_each": args.calls,
+                      **result, **extra}), flush=True)
     return 0
 
 

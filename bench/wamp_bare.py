@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import io
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlparse
 
 
@@ -92,13 +93,18 @@ async def join_many(login: TicketLogin, count: int, *, timeout: float = 60.0) ->
     return list(await asyncio.gather(*(join_one(login, timeout=timeout) for _ in range(count))))
 
 
-async def call_loop(sessions: list[ApplicationSession], procedure: str, calls_each: int) -> int:
-    """Every session makes `calls_each` sequential calls, all sessions at once; returns calls made."""
-    async def one(session: ApplicationSession) -> None:
-        for i in range(calls_each):
-            await session.call(procedure, i)
+async def call_loop(sessions: list[ApplicationSession], procedure: str, calls_each: int, *,
+                    email: Callable[[int], str] | None = None) -> int:
+    """Every session makes `calls_each` sequential calls, all sessions at once; returns calls made.
 
-    await asyncio.gather(*(one(s) for s in sessions))
+    With `email`, session i sends `user_email=email(i)` with each call, as a profiler player does.
+    """
+    async def one(index: int, session: ApplicationSession) -> None:
+        kwargs = {"user_email": email(index)} if email else {}
+        for i in range(calls_each):
+            await session.call(procedure, i, **kwargs)
+
+    await asyncio.gather(*(one(i, s) for i, s in enumerate(sessions)))
     return len(sessions) * calls_each
 
 
