@@ -20,11 +20,18 @@ client, and the module-level `games_client`,
 `HttpBinding` whose session is None makes its pool lazily on the first request (and closes
 it in `aclose()`), so a player that never calls the games API costs only the small binding.
 
+A pool belongs to one event loop: the loop running when the binding was made (or, failing
+that, the first that used it). Code running elsewhere with the binding current, such as a
+synchronous task in a thread using `modelservice.simpl.sync` or `asyncio.run()`, gets a
+pool of its own instead, and its timings are handed to the observer on the binding's loop
+(`call_soon_threadsafe`), so the observer is only ever called from that loop.
+
 Not for: issuing requests (see `_client`), or counting and merging the timings (the engine's
 metrics do that with what the observer receives).
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +40,8 @@ import aiohttp
 
 from modelservice import conf
 
-__all__ = ["HttpBinding", "Observer", "bind_http", "current_http_binding", "player_http_session"]
+__all__ = ["HttpBinding", "Observer", "bind_http", "current_http_binding", "player_http_session",
+           "forwarding_binding"]
 
 Observer = Callable[[str, float, str | None], None]
 
@@ -86,13 +94,43 @@ class HttpBinding:
     None records nothing.
     """
 
-    __slots__ = ("_session", "_owns_session", "observer")
+    __slots__ = ("_session", "_owns_session", "_loop", "observer")
 
     def __init__(self, session: aiohttp.ClientSession | None = None,
                  observer: Observer | None = None) -> None:
         self._session = session
         self._owns_session = session is None
         self.observer = observer
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # made outside a loop: the first loop that uses it owns it
+            self._loop = None
+
+    def session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession | None:
+        """The player's pool if requests on `loop` may use it, else None (another loop's)."""
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            return None
+        return self.session
+
+    def observer_for(self, loop: asyncio.AbstractEventLoop) -> Observer | None:
+        """What requests on `loop` report to: the observer, or a hand-over to its own loop."""
+        if self.observer is None:
+            return None
+        if self._loop is None or self._loop is loop:
+            return self.observer
+        return self._hand_over
+
+    def _hand_over(self, operation: str, seconds: float, error: str | None) -> None:
+        # Called on a foreign loop's thread: run the observer on the binding's own loop.
+        loop, observer = self._loop, self.observer
+        if loop is None or observer is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(observer, operation, seconds, error)
+        except RuntimeError:  # the loop closed between the check and the call
+            pass
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -115,6 +153,29 @@ class HttpBinding:
     def __repr__(self) -> str:
         state = "lazy" if self._session is None else ("owned" if self._owns_session else "shared")
         return f"<HttpBinding {state} session, observer={self.observer!r}>"
+
+
+class _ForwardingBinding(HttpBinding):
+    """Stands for `target` on another loop: never shares its pool, hands timings over."""
+
+    __slots__ = ("_target",)
+
+    def __init__(self, target: HttpBinding) -> None:
+        super().__init__(None, None)
+        self._target = target
+
+    def session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession | None:
+        return None
+
+    def observer_for(self, loop: asyncio.AbstractEventLoop) -> Observer | None:
+        return self._target.observer_for(loop)
+
+
+def forwarding_binding(binding: HttpBinding | None) -> HttpBinding | None:
+    """What code on a private loop (the blocking client's) should see for `binding`."""
+    if binding is None or isinstance(binding, _ForwardingBinding):
+        return binding
+    return _ForwardingBinding(binding)
 
 
 current_http_binding: contextvars.ContextVar[HttpBinding | None] = contextvars.ContextVar(

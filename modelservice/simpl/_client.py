@@ -9,7 +9,8 @@ Usage, as in the reference task files::
 Which connection pool a request uses:
 
 1. a client entered with `async with` inside a player's `bind_http(...)` uses that player's
-   pool (not closed on exit) and reports every request to the player's observer;
+   pool (not closed on exit) and reports every request to the player's observer (on another
+   event loop than the pool's, it gets a pool of its own; see `_binding`);
 2. a client entered outside any binding opens its own keep-alive pool on `__aenter__` and
    closes it on `__aexit__`;
 3. a client used without `async with` (`await games_client.runs.all()`, as the original
@@ -20,6 +21,7 @@ Not for: the per-resource methods (`_endpoint`) or the request mechanics (`_tran
 """
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from functools import cached_property
 from typing import Any
@@ -151,12 +153,11 @@ class GamesClient(_ExceptionAttributes):
             raise RuntimeError("this games client is already open; make one client per "
                                "`async with` with games_client_factory()")
         binding = current_http_binding.get()
-        if binding is not None:
-            self._session, self._observer = binding.session, binding.observer
-            self._owns_session = False
-        else:
-            self._session = player_http_session(limit=_OWN_POOL_LIMIT)
-            self._owns_session = True
+        loop = asyncio.get_running_loop()
+        pool = None if binding is None else binding.session_for(loop)
+        self._observer = None if binding is None else binding.observer_for(loop)
+        self._owns_session = pool is None
+        self._session = player_http_session(limit=_OWN_POOL_LIMIT) if pool is None else pool
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -174,11 +175,16 @@ class GamesClient(_ExceptionAttributes):
             return await self._transport.send(self._session, self._observer, method, path,
                                               template, **request)
         binding = current_http_binding.get()
+        observer = None
         if binding is not None:
-            return await self._transport.send(binding.session, binding.observer, method,
-                                              path, template, **request)
+            loop = asyncio.get_running_loop()
+            pool, observer = binding.session_for(loop), binding.observer_for(loop)
+            if pool is not None:
+                return await self._transport.send(pool, observer, method, path, template,
+                                                  **request)
         async with player_http_session(limit=1) as session:
-            return await self._transport.send(session, None, method, path, template, **request)
+            return await self._transport.send(session, observer, method, path, template,
+                                              **request)
 
 
 def games_client_factory(url: str | None = None, auth: Any = None, *,

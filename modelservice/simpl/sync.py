@@ -15,9 +15,12 @@ client, so there is a single implementation of the API's rules. Each call blocks
 request is done (bounded by SIMPL_GAMES_TIMEOUT). Resources returned here have blocking
 `save()` and `delete()`.
 
+Inside a profiled player's synchronous task (a thread with the player's binding current)
+the requests are timed into the player's metrics like the async client's, but through a
+pool of this client's own: the player's pool belongs to the engine's event loop.
+
 Not for: code already running on an event loop (a coroutine would stall its loop while it
-waits; use the async client there), or profiled players (their requests must be timed
-through an HttpBinding, which this client ignores).
+waits; use the async client there).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from ._binding import HttpBinding, current_http_binding, forwarding_binding
 from ._client import BULK_RESOURCES, RESOURCES, GamesClient, _ExceptionAttributes
 from ._endpoint import BulkEndpoint, Endpoint
 from ._exceptions import (
@@ -82,12 +86,20 @@ class _LoopThread:
             coroutine.close()
             raise RuntimeError("the blocking games client was called from its own event loop; "
                                "use the async client (modelservice.simpl) in coroutines")
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._ensure())
+        # The caller's player binding (if any) follows the call, as one that never lends its
+        # pool to our loop but still receives the timings on its own loop.
+        binding = forwarding_binding(current_http_binding.get())
+        future = asyncio.run_coroutine_threadsafe(_bound(coroutine, binding), self._ensure())
         try:
             return future.result()
         except BaseException:
             future.cancel()  # e.g. Ctrl-C: do not leave the request running behind our back
             raise
+
+
+async def _bound(coroutine: Coroutine[Any, Any, T], binding: HttpBinding | None) -> T:
+    current_http_binding.set(binding)  # this task's own context
+    return await coroutine
 
 
 _runner = _LoopThread()

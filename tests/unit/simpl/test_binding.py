@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import threading
+from typing import Any
 import aiohttp
 import pytest
 
+from modelservice.simpl import sync
 from modelservice.simpl import (
     HttpBinding,
     ResourceNotFound,
@@ -188,3 +192,51 @@ def test_player_http_session_settings() -> None:
 
 def test_repr_says_what_the_binding_holds() -> None:
     assert "lazy" in repr(HttpBinding())
+
+
+def run_in_player_thread(binding: HttpBinding, function: Any) -> threading.Thread:
+    """Run `function` in a thread with `binding` current, as the engine runs a sync task."""
+    def body() -> None:
+        current_http_binding.set(binding)
+        function()
+    thread = threading.Thread(target=contextvars.Context().run, args=(body,), daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("style", ["blocking client", "asyncio.run in the thread"])
+def test_sync_task_in_a_thread_is_timed_on_the_players_loop_without_its_pool(
+        api: FakeGamesApi, style: str) -> None:
+    def blocking_task() -> None:
+        with sync.games_client_factory() as s:
+            s.runs.all()
+        sync.games_client.runs.all()  # unentered: one-off session, still observed
+
+    def asyncio_task() -> None:
+        async def requests() -> None:
+            async with games_client_factory() as s:
+                await s.runs.all()
+            await games_client.runs.all()
+        asyncio.run(requests())
+
+    async def player() -> tuple[list[tuple[str, int]], bool]:
+        seen: list[tuple[str, int]] = []
+        both = asyncio.Event()
+
+        def observer(operation: str, seconds: float, error: str | None) -> None:
+            seen.append((operation, threading.get_ident()))
+            if len(seen) == 2:
+                both.set()
+
+        binding = HttpBinding(None, observer)
+        thread = run_in_player_thread(
+            binding, blocking_task if style == "blocking client" else asyncio_task)
+        await asyncio.wait_for(both.wait(), timeout=10)
+        await asyncio.to_thread(thread.join, 10)
+        pool_used = binding.has_session
+        await binding.aclose()
+        return seen, pool_used
+
+    seen, pool_used = asyncio.run(player())
+    assert seen == [("GET /apis/runs/", threading.get_ident())] * 2  # on the loop's thread
+    assert not pool_used  # the pool belongs to the player's loop; the thread made its own
