@@ -81,11 +81,15 @@ class GamesApiServer:
 
     def start(self) -> "GamesApiServer":
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        self._manage("migrate", "--noinput", "-v", "0")
-        self._manage("ensure_staff", "-v", "0")
-        listener = socket.create_server((HOST, self.requested_port))
+        try:  # the port first: a taken port is the quickest failure to report
+            listener = socket.create_server((HOST, self.requested_port))
+        except OSError as exc:
+            raise GamesApiStartError(f"cannot listen on {HOST}:{self.requested_port}: "
+                                     f"{exc.strerror or exc}; choose another port, or 0 for any free one") from exc
         try:
             self.port = listener.getsockname()[1]
+            self._manage("migrate", "--noinput", "-v", "0")
+            self._manage("ensure_staff", "-v", "0")
             self._process = self._spawn_gunicorn(listener.fileno())
         finally:
             listener.close()  # gunicorn holds its own copy of the socket now
