@@ -23,6 +23,7 @@ Not for: command-line options (the command owns those) or the demo stack's setti
 | PROFILER_TASK_TIMEOUT | PROFILER_TASK_TIMEOUT | default `--task-timeout`, e.g. `120s`           |
 | PROFILER_JOIN_TIMEOUT | PROFILER_JOIN_TIMEOUT | default `--join-timeout`, e.g. `60s`            |
 | WORKER_NAME        | WORKER_NAME            | default `--name` of a single-player process        |
+| PROFILER_RUN_ID    | SIMPL_PROFILER_RUN_ID  | default `--run-id` of processes sharing one run    |
 
 The profiler's option defaults are returned as given (strings); the `profile` command's option
 types validate them, so a bad environment value is reported like a bad option.
@@ -149,3 +150,8 @@ def profiler_join_timeout() -> str | None:
 
 def worker_name() -> str | None:
     return _lookup("WORKER_NAME", "WORKER_NAME")
+
+
+def profiler_run_id() -> str | None:
+    """Default --run-id: processes with the same id meet as one run (coordination.py)."""
+    return _lookup("PROFILER_RUN_ID", "SIMPL_PROFILER_RUN_ID")

@@ -26,6 +26,7 @@ import txaio
 
 from .discovery import TaskSpec, discover_tasks
 from .errors import ConfigurationError, JoinError
+from .coordination import RunCoordinator, default_run_id
 from .executor import GroupExecutor, LocalExecutor
 from .groups import build_roster
 from .identities import PlayerIdentity, identity_for_email, read_users_file
@@ -71,6 +72,7 @@ class RunResult:
     interrupted: bool
     tasks: int
     players: int
+    failure: str | None = None  # a run-level failure (e.g. a coordinated worker or leader lost)
 
     @property
     def failed_players(self) -> int:
@@ -78,7 +80,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and self.failed_players == 0
+        return not self.interrupted and self.failed_players == 0 and self.failure is None
 
 
 class ProfileRun:
@@ -94,6 +96,7 @@ class ProfileRun:
         self.metrics = RunMetrics()
         self.events = RunEvents()
         self.executor = executor
+        self.coordinator: RunCoordinator | None = None
         self.stop_requested = False
         self._stop: asyncio.Event | None = None
 
@@ -104,11 +107,20 @@ class ProfileRun:
         self.tasks = discover_tasks(self.config.module)
         self.identities = self._local_identities()
         workers = self.config.workers
-        if workers is not None and workers != len(self.identities):
+        run_id = self.config.run_id
+        if run_id is None and (workers is None or workers == len(self.identities)):
+            return
+        # Players of several processes: they meet through the router (coordination.py).
+        if workers is not None and workers < len(self.identities):
             raise ConfigurationError(
-                f"-w/--workers {workers} does not match the {len(self.identities)} player(s) of "
-                "this process; running players from several processes needs coordination, which "
-                "this version does not have: use --users-file to run them all in one process")
+                f"-w/--workers {workers} is fewer than the {len(self.identities)} player(s) of "
+                "this process; -w counts the players of the whole run")
+        expected = workers or len(self.identities)
+        config = self.config
+        self.coordinator = RunCoordinator(
+            run_id=run_id or default_run_id(config.module, expected),
+            expected_players=expected, address=RouterAddress.parse(config.url, config.realm),
+            ticket=config.ticket, ticket_authid=config.ticket_authid, join_timeout=config.join_timeout)
 
     def _local_identities(self) -> list[PlayerIdentity]:
         config = self.config
@@ -132,10 +144,16 @@ class ProfileRun:
         if self.stop_requested:
             self._stop.set()
         seconds = 0.0
+        completed = False
         try:
             await self._join_players()
             executor = self.executor or LocalExecutor(self.players)
-            roster = build_roster([identity.name for identity in self.identities], self.config.groups)
+            names = [identity.name for identity in self.identities]
+            if self.coordinator is not None:
+                # The leader gets every process's players and an executor reaching them; a
+                # worker serves the leader's groups inside begin() and gets no players.
+                names, executor = await self.coordinator.begin(self, executor, stop=self._stop)
+            roster = build_roster(names, self.config.groups) if names else []
             started = perf_counter()
             for task in self.tasks:
                 for group, members in enumerate(roster):
@@ -143,12 +161,17 @@ class ProfileRun:
                         break
                     await self._run_group(executor, task, group, members)
             seconds = perf_counter() - started
+            completed = not self._stop.is_set()
         finally:
+            if self.coordinator is not None:
+                await self.coordinator.end(self, completed=completed)
             await self._close_players()
         interrupted = self._stop.is_set()
         for listener in self.events.run_finished:
             listener(self.metrics, seconds, interrupted=interrupted)
-        return RunResult(self.metrics, seconds, interrupted, len(self.tasks), len(self.identities))
+        failure = self.coordinator.failure if self.coordinator is not None else None
+        return RunResult(self.metrics, seconds, interrupted, len(self.tasks), len(self.identities),
+                         failure)
 
     async def _run_group(self, executor: GroupExecutor, task: TaskSpec, group: int,
                          members: list[str]) -> None:

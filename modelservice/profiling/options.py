@@ -19,6 +19,7 @@ from typing import Any
 
 from modelservice import conf
 
+from .coordination import check_run_id
 from .errors import ConfigurationError
 from .identities import is_email
 from .players import AUTH_METHODS, AUTH_TICKET, AUTH_WAMPCRA
@@ -78,6 +79,13 @@ def non_empty(value: str) -> str:
     return value
 
 
+def run_id(value: str) -> str:
+    try:
+        return check_run_id(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def choice_of(choices: tuple[str, ...]):
     """A type function accepting one of `choices` (case-insensitive), for values from the environment too."""
     def parse(value: str) -> str:
@@ -128,6 +136,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=conf.profiler_join_timeout() or DEFAULT_JOIN_TIMEOUT,
         help="all players must have joined the router within this (default: env "
              "PROFILER_JOIN_TIMEOUT, else %(default)s)")
+    add("--run-id", metavar="ID", type=run_id, default=conf.profiler_run_id(),
+        help="processes started separately with the same id (and -w) share one run through the "
+             "router; concurrent runs need distinct ids (default: env SIMPL_PROFILER_RUN_ID, else "
+             "one derived from -m and -w)")
     add("--log-level", metavar="LEVEL", type=choice_of(LOG_LEVELS), default=DEFAULT_LOG_LEVEL,
         help=f"autobahn/txaio log level: {', '.join(LOG_LEVELS)} (default %(default)s)")
 
@@ -150,6 +162,7 @@ class RunConfig:
     task_timeout: float = 120.0
     join_timeout: float = 60.0
     log_level: str = DEFAULT_LOG_LEVEL
+    run_id: str | None = None
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> RunConfig:
@@ -184,4 +197,5 @@ class RunConfig:
             task_timeout=options.get("task_timeout") or duration(DEFAULT_TASK_TIMEOUT),
             join_timeout=options.get("join_timeout") or duration(DEFAULT_JOIN_TIMEOUT),
             log_level=options.get("log_level") or DEFAULT_LOG_LEVEL,
+            run_id=options.get("run_id"),
         )

@@ -60,6 +60,8 @@ class Command(BaseCommand):
         if result.interrupted:
             raise CommandError("interrupted; players stopped (the summary above covers what ran)",
                                returncode=EXIT_INTERRUPTED)
+        if result.failure:
+            raise CommandError(result.failure, returncode=EXIT_TASKS_FAILED)
         if result.failed_players:
             raise CommandError(
                 f"{result.failed_players} player task run(s) failed; see the ✗ lines above",
