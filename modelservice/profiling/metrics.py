@@ -27,6 +27,9 @@ from hdrh.histogram import HdrHistogram
 
 from modelservice.utils.instruments import StatAggregator
 
+from .output_capture import OutputSummary
+from .timeline import Timeline
+
 LOWEST_US = 1
 HIGHEST_US = 3_600_000_000
 SIGNIFICANT_FIGURES = 3
@@ -36,6 +39,28 @@ MAX_FAILURE_SAMPLES = 20
 _NORMALISED_CACHE_LIMIT = 50_000
 
 _normalised: dict[str, str] = {}
+
+# The percentiles every report shows (console, JSON, CSV, HTML, thresholds).
+PERCENTILES = (50.0, 90.0, 95.0, 99.0, 99.9)
+
+
+def percentile_key(percentile: float) -> str:
+    """`p50`, `p99`, `p99.9`: how a percentile is named in reports and --fail-on."""
+    return f"p{percentile:g}"
+
+
+def latency_summary(histogram: HdrHistogram) -> dict[str, float | int]:
+    """count, min, mean, the PERCENTILES and max of a histogram, latencies in microseconds."""
+    count = histogram.get_total_count()
+    summary: dict[str, float | int] = {"count": count}
+    if count == 0:
+        return summary
+    summary["min"] = histogram.get_min_value()
+    summary["mean"] = round(histogram.get_mean_value(), 1)
+    for percentile in PERCENTILES:
+        summary[percentile_key(percentile)] = histogram.get_value_at_percentile(percentile)
+    summary["max"] = histogram.get_max_value()
+    return summary
 
 
 def new_histogram() -> HdrHistogram:
@@ -126,7 +151,8 @@ class GroupMetrics:
     """Everything measured while one task ran on one group (possibly merged from several processes)."""
 
     __slots__ = ("task", "group", "operations", "durations", "succeeded", "failed",
-                 "failures", "task_errors", "stats", "first_traceback")
+                 "failures", "task_errors", "stats", "first_traceback", "wall_seconds",
+                 "timeline", "output")
 
     def __init__(self, task: str, group: int) -> None:
         self.task = task
@@ -139,6 +165,10 @@ class GroupMetrics:
         self.task_errors: dict[str, int] = {}
         self.stats: dict[str, StatAggregator] = {}
         self.first_traceback: str | None = None
+        # The group's wall time (set by the executor when the group ends): throughput's denominator.
+        self.wall_seconds = 0.0
+        self.timeline = Timeline()  # per-second buckets from now, the group's start
+        self.output = OutputSummary()  # what the players' tasks printed
 
     @property
     def key(self) -> tuple[str, int]:
@@ -156,7 +186,9 @@ class GroupMetrics:
         if stats is None:
             stats = self.operations[operation] = OperationStats()
         micros = int(seconds * 1_000_000)
-        stats.histogram.record_value(LOWEST_US if micros < LOWEST_US else min(micros, HIGHEST_US))
+        micros = LOWEST_US if micros < LOWEST_US else min(micros, HIGHEST_US)
+        stats.histogram.record_value(micros)
+        self.timeline.record(micros, error is not None)
         if error is not None:
             stats.errors[error] = stats.errors.get(error, 0) + 1
 
@@ -208,6 +240,10 @@ class GroupMetrics:
             mine_stat.merge(aggregator)
         if self.first_traceback is None:
             self.first_traceback = other.first_traceback
+        # Processes run a group at the same time: its wall time is the longest of theirs.
+        self.wall_seconds = max(self.wall_seconds, other.wall_seconds)
+        self.timeline.merge(other.timeline)
+        self.output.merge(other.output)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -221,6 +257,9 @@ class GroupMetrics:
             "operations": {op: stats.to_dict() for op, stats in self.operations.items()},
             "stats": {stat_id: aggregator.to_dict() for stat_id, aggregator in self.stats.items()},
             "first_traceback": self.first_traceback,
+            "wall_seconds": self.wall_seconds,
+            "timeline": self.timeline.to_dict(),
+            "output": self.output.to_dict(),
         }
 
     @classmethod
@@ -234,6 +273,9 @@ class GroupMetrics:
         metrics.operations = {op: OperationStats.from_dict(d) for op, d in data.get("operations", {}).items()}
         metrics.stats = {sid: StatAggregator.from_dict(d) for sid, d in data.get("stats", {}).items()}
         metrics.first_traceback = data.get("first_traceback")
+        metrics.wall_seconds = float(data.get("wall_seconds", 0.0))
+        metrics.timeline = Timeline.from_dict(data.get("timeline"))
+        metrics.output = OutputSummary.from_dict(data.get("output"))
         return metrics
 
 
