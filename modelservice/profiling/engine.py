@@ -263,7 +263,8 @@ def _join_error(joining: asyncio.Task) -> JoinError | None:
 def run_profile(run: ProfileRun, *, log_level: str | None = None) -> RunResult:
     """Run `run` (already prepared) on a new event loop; Ctrl-C/SIGTERM stop it in order."""
     loop = asyncio.new_event_loop()
-    txaio.config.loop = loop  # autobahn creates its futures through txaio
+    # txaio.config.loop stays unset: txaio then uses the running loop, so runs (and tests) on
+    # different loops or threads do not share global state.
     if log_level:
         txaio.set_global_log_level(log_level)
     interrupts = 0
@@ -295,7 +296,6 @@ def run_profile(run: ProfileRun, *, log_level: str | None = None) -> RunResult:
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
             loop.close()
-            txaio.config.loop = None
 
 
 def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:

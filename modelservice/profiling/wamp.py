@@ -175,11 +175,15 @@ async def join_session(address: RouterAddress, credentials: Credentials, *,
 
 
 def _abandon(joined: asyncio.Future, transport: asyncio.BaseTransport | None) -> None:
-    """Drop a connection whose join failed, so no session joins later behind our back."""
+    """Drop a connection whose join failed (refused, timed out, cancelled) at once.
+
+    Aborting rather than waiting for a clean WebSocket close: a refused login has nothing to
+    say goodbye to, and a run that stops on the refusal must not leave sockets half-closed.
+    """
     if not joined.done():
         joined.cancel()
-        if transport is not None:
-            transport.abort()
+    if transport is not None:
+        transport.abort()
 
 
 async def leave_session(session: ApplicationSession, *, timeout: float = CLOSE_TIMEOUT) -> None:
