@@ -66,7 +66,8 @@ def test_games_are_looked_up_by_slug_and_get_a_slug_from_their_name(staff, tree)
     assert game["created"].endswith("Z")
     assert staff.request("GET", f"games/{game['slug']}/") == game
     missing = staff.send("GET", "games/no-such-game/")
-    assert missing.status == 404 and missing.json() == {"detail": "No Game matches the given query."}
+    assert missing.status == 404 and missing.json() == {"detail": "Not found."}
+    assert staff.send("GET", "runs/999999/").json() == {"detail": "Not found."}
 
 
 def test_run_and_runuser_have_the_reference_keys(staff, tree):
