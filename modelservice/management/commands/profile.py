@@ -49,7 +49,7 @@ class Command(BaseCommand):
         except ConfigurationError as exc:
             raise CommandError(str(exc), returncode=EXIT_CONFIGURATION) from exc
         _configure_logging(config.log_level)
-        run.events.listen(ConsoleReporter(self.stdout.write, style=self.style, verbosity=verbosity))
+        run.events.listen(ConsoleReporter(self._write_line, style=self.style, verbosity=verbosity))
         try:
             result = run_profile(run, log_level=config.log_level)
         except ConfigurationError as exc:
@@ -66,6 +66,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{result.failed_players} player task run(s) failed; see the ✗ lines above",
                 returncode=EXIT_TASKS_FAILED)
+
+    def _write_line(self, line: str) -> None:
+        # Flushed line by line: progress must show while a long group runs, even through a pipe.
+        self.stdout.write(line)
+        self.stdout.flush()
 
 
 def _configure_logging(level: str) -> None:
