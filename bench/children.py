@@ -28,8 +28,18 @@ class Children:
 
     def __init__(self, *, env: dict[str, str], stderr: IO[bytes]) -> None:
         self._env = {**os.environ, **env, "PYTHONPATH": str(REPO_ROOT)}
-        self._stderr = stderr
+        self._stderr = stderr  # one log shared by all children, named in failure messages
         self._live: set[asyncio.subprocess.Process] = set()
+
+    def log_tail(self) -> str:
+        """The last line the children wrote to the log, to put the cause into a failure message."""
+        try:
+            self._stderr.flush()
+            with open(self._stderr.name, "rb") as log:
+                lines = [line for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+        except (OSError, AttributeError, TypeError):
+            return ""
+        return lines[-1].strip() if lines else ""
 
     async def spawn(self, script: str, *args: str, stdin: bool = False) -> asyncio.subprocess.Process:
         """Start `python bench/<script> args...` with stdout piped (and stdin, if asked)."""
@@ -49,7 +59,7 @@ class Children:
             await proc.wait()
             raise ChildFailed(f"pid {proc.pid} did not exit within {timeout:.0f}s; killed") from None
         finally:
-            self._live.discard(proc)
+            self._forget_if_exited(proc)
 
     async def read_json_line(self, proc: asyncio.subprocess.Process, *, timeout: float,
                              what: str) -> bytes:
@@ -61,13 +71,18 @@ class Children:
             await proc.wait()
             raise ChildFailed(f"{what} did not finish within {timeout:.0f}s; killed") from None
         finally:
-            self._live.discard(proc)
+            self._forget_if_exited(proc)
         if proc.returncode != 0:
-            raise ChildFailed(f"{what} exited with status {proc.returncode}; see the log")
+            raise ChildFailed(f"{what} exited with status {proc.returncode}: {self.log_tail()}")
         lines = out.strip().splitlines()
         if not lines:
-            raise ChildFailed(f"{what} printed no result; see the log")
+            raise ChildFailed(f"{what} printed no result: {self.log_tail()}")
         return lines[-1]
+
+    def _forget_if_exited(self, proc: asyncio.subprocess.Process) -> None:
+        # A wait cancelled by Ctrl-C leaves the child running: it stays for stop_all.
+        if proc.returncode is not None:
+            self._live.discard(proc)
 
     async def stop_all(self, *, grace: float = 5.0) -> None:
         """Terminate every child still running; kill those that ignore SIGTERM."""

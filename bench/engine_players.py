@@ -51,7 +51,7 @@ def _run(config: RunConfig) -> RunResult:
 def _check(result: RunResult, players: int, calls_each: int) -> int:
     if not result.ok:
         failures = [f"{p}: {e}" for group in result.metrics for p, e in group.failures[:3]]
-        raise EngineRunFailed(f"{result.failed_players} player(s) failed: {'; '.join(failures)}")
+        raise EngineRunFailed(f"{result.failed_players} player task run(s) failed: {'; '.join(failures)}")
     made = sum(stats.count for group in result.metrics
                for op, stats in group.operations.items() if op == ECHO_PROCEDURE)
     expected = players * (1 + calls_each)

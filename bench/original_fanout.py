@@ -48,7 +48,8 @@ async def _one(children: Children, slots: asyncio.Semaphore, args: list[str],
             raise ChildFailed(f"original player pid {proc.pid} did not call within {timeout:.0f}s") from None
         if not line.startswith(b"called "):
             await children.finish(proc, timeout=timeout)
-            raise ChildFailed(f"original player pid {proc.pid} failed (exit {proc.returncode}); see the log")
+            raise ChildFailed(f"original player pid {proc.pid} failed (exit {proc.returncode}): "
+                              f"{children.log_tail()}")
         called_at.append(float(line.split()[1]))
         info = psutil.Process(proc.pid)
         with info.oneshot():

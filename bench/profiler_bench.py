@@ -96,7 +96,7 @@ async def _start_echo(children: Children, url: str, realm: str) -> None:
     except asyncio.TimeoutError:
         raise ChildFailed(f"the echo service did not register within {ECHO_READY_TIMEOUT:.0f}s") from None
     if line.strip() != b"ready":
-        raise ChildFailed("the echo service failed to start; see the log")
+        raise ChildFailed(f"the echo service failed to start: {children.log_tail()}")
 
 
 async def run(plan: dict, *, url: str, realm: str, env: dict[str, str], log_path: Path) -> dict:
@@ -119,6 +119,10 @@ async def run(plan: dict, *, url: str, realm: str, env: dict[str, str], log_path
     return {"joins": joins, "cpu": cpu, "original": original}
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -126,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return 2
-    # SIGTERM while the router boots (outside the event loop) must still reach `finally`.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # SIGTERM outside the event loop (router starting or stopping) must still reach `finally`.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         from demo.errors import StackError
         from demo.router import RouterServer
@@ -144,8 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"starting the router (run folder {run_dir})", file=sys.stderr, flush=True)
         with RouterServer(run_dir, port=0, service_ticket=tickets["SIMPL_SERVICE_TICKET"],
                           profiler_ticket=tickets["SIMPL_PROFILER_TICKET"]) as router:
-            raw = asyncio.run(run(plan, url=router.url, realm=router.realm, env=tickets,
-                                  log_path=run_dir / "children.log"))
+            try:
+                raw = asyncio.run(run(plan, url=router.url, realm=router.realm, env=tickets,
+                                      log_path=run_dir / "children.log"))
+            finally:
+                signal.signal(signal.SIGTERM, _interrupt)  # the loop restored the default on exit
         report = build_report(plan, raw)
         print_report(report)
         if args.json is not None:
