@@ -212,3 +212,35 @@ def _read_line(process, *, deadline):
         if ready:
             return process.stdout.readline()
     raise AssertionError("the profile command printed nothing before the deadline")
+
+
+SMALL_SETTINGS = """
+INSTALLED_APPS = ["modelservice"]
+GAME_SLUG = "simpl-calc"
+ROOT_TOPIC = "world.simpl.sims.simpl-calc"
+SIMPL_GAMES_URL = "http://127.0.0.1:9/apis"
+SIMPL_GAMES_AUTH = ("staff@calc.edu", "unused-here")
+MODEL_SERVICE_WS = "{url}"
+"""
+
+
+def test_django_admin_runs_it_with_only_a_small_settings_module(router, tasks_dir, tmp_path):
+    """As against a deployed game: no manage.py, the router URL taken from the settings."""
+    (tmp_path / "deployed_settings.py").write_text(SMALL_SETTINGS.format(url=router.url))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="deployed_settings", PYTHONUNBUFFERED="1",
+               SIMPL_PROFILER_TICKET=router.profiler_ticket,
+               PYTHONPATH=os.pathsep.join([str(tmp_path), str(tasks_dir), str(REPO)]))
+    env.pop("MODEL_SERVICE_WS", None)
+    django_admin = Path(sys.executable).with_name("django-admin")
+    done = subprocess.run([str(django_admin), "profile", "-m", "e2e_ok", "--user-email", "b1@calc.edu"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=DEADLINE)
+    assert done.returncode == 0, done.stderr
+    assert "✓ Task 'e2e_ok.profile_tasks.ProfileOk.profile_hello' on group 0 done in" in done.stdout
+
+
+def test_help_lists_the_options_with_metavars(router, tasks_dir):
+    done = profile(router, tasks_dir, "--help")
+    assert done.returncode == 0
+    for option in ("--users-file FILE", "--auth METHOD", "--task-timeout DURATION", "--join-timeout DURATION",
+                   "-w N, --workers N", "-g N, --groups N", "--user-email EMAIL", "--ticket SECRET"):
+        assert option in done.stdout, option
