@@ -7,12 +7,18 @@ import os
 import sys
 
 
-def main() -> None:
+def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.gamesapi.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line([f"{sys.executable} -m demo.gamesapi", *sys.argv[1:]])
+    try:
+        execute_from_command_line([f"{sys.executable} -m demo.gamesapi", *sys.argv[1:]])
+    except ImproperlyConfigured as exc:  # a bad environment variable: say which, not a traceback
+        print(f"gamesapi: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -102,7 +102,10 @@ class GamesApiServer:
 
     def stop(self, timeout: float = 10.0) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
+        if process is None:
+            return
+        if process.poll() is not None:
+            _signal_group(process.pid, signal.SIGKILL)  # workers orphaned by a master that died
             return
         # gunicorn leads its own session (start_new_session), so the group is it plus its workers.
         _signal_group(process.pid, signal.SIGTERM)

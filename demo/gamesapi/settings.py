@@ -71,8 +71,12 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
     SIMPL_GAMES_DB = Path(os.environ.get("SIMPL_GAMES_DB") or REPO_DIR / "run" / "games.sqlite3")
-    # SQLite refuses to create a file in a missing directory; the default one is ours to make.
-    SIMPL_GAMES_DB.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite refuses to create a file in a missing directory; make it here.
+    try:
+        SIMPL_GAMES_DB.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"SIMPL_GAMES_DB={str(SIMPL_GAMES_DB)!r}: cannot create its directory "
+                                   f"({exc.strerror or exc}); point it at a writable path") from None
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -40,6 +40,8 @@ def test_bulk_create_answers_201_with_the_rows_in_order(staff, period):
     created = response.json()
     assert [(d["name"], d["data"]) for d in created] == [(r["name"], r["data"]) for r in rows]
     assert len({d["id"] for d in created}) == 5 and all(d["run_active"] is True for d in created)
+    listed = staff.request("GET", "bulk/decisions/", params={"period": period["id"]})
+    assert listed == staff.request("GET", "decisions/", params={"period": period["id"]}) == created
 
 
 def test_a_single_object_is_a_normal_create(staff, period):
