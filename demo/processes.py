@@ -207,3 +207,16 @@ def wait_until(condition: Callable[[], bool], *, deadline: float, what: str,
             hint = f"\n{log_hint}" if log_hint else ""
             raise NotReady(f"{what} did not become ready in time{hint}")
         time.sleep(POLL_INTERVAL)
+
+
+def pid_alive(pid: int) -> bool:
+    """True while `pid` exists and has not exited (a zombie counts as exited).
+
+    Lets a supervisor watch a child another object spawned without reaping it.
+    """
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            stat = handle.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].split()[0] not in ("Z", "X")
