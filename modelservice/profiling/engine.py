@@ -51,13 +51,14 @@ class RunEvents:
     """Listeners of a run's progress; each hook is a list of callables (see report.ConsoleReporter)."""
 
     def __init__(self) -> None:
+        self.run_started: list[Callable[[ProfileRun], Any]] = []  # on the loop, before joining
         self.group_started: list[Callable[[str, int, int], Any]] = []
         self.group_finished: list[Callable[[GroupMetrics, float], Any]] = []
         self.run_finished: list[Callable[..., Any]] = []
 
     def listen(self, listener: Any) -> None:
-        """Subscribe an object's `group_started` / `group_finished` / `run_finished` methods."""
-        for hook in ("group_started", "group_finished", "run_finished"):
+        """Subscribe an object's `run_started` / `group_started` / `group_finished` / `run_finished`."""
+        for hook in ("run_started", "group_started", "group_finished", "run_finished"):
             method = getattr(listener, hook, None)
             if method is not None:
                 getattr(self, hook).append(method)
@@ -96,6 +97,7 @@ class ProfileRun:
         self.metrics = RunMetrics()
         self.events = RunEvents()
         self.executor = executor
+        self.active_executor: GroupExecutor | None = None  # the one running groups (live progress reads it)
         self.coordinator: RunCoordinator | None = None
         self.stop_requested = False
         self._stop: asyncio.Event | None = None
@@ -145,6 +147,8 @@ class ProfileRun:
             self._stop.set()
         seconds = 0.0
         completed = False
+        for listener in self.events.run_started:
+            listener(self)
         try:
             await self._join_players()
             executor = self.executor or LocalExecutor(self.players)
@@ -153,6 +157,7 @@ class ProfileRun:
                 # The leader gets every process's players and an executor reaching them; a
                 # worker serves the leader's groups inside begin() and gets no players.
                 names, executor = await self.coordinator.begin(self, executor, stop=self._stop)
+            self.active_executor = executor
             roster = build_roster(names, self.config.groups) if names else []
             started = perf_counter()
             for task in self.tasks:

@@ -27,6 +27,7 @@ from .context import TaskContext
 from .discovery import TaskSpec
 from .errors import TaskTimeout
 from .metrics import GroupMetrics
+from .output_capture import TaskOutput, bind_task_output, use_task_output
 from .players import SimulatedPlayer
 
 # How long cancelled players get to unwind before the group is reported anyway.
@@ -45,11 +46,12 @@ class LocalExecutor:
 
     def __init__(self, players: Mapping[str, SimulatedPlayer]) -> None:
         self.players = players
+        self.current: GroupMetrics | None = None  # the group running now, read by live progress
 
     async def run_group(self, task: TaskSpec, group: int, members: Sequence[str], *,
                         timeout: float, stop: asyncio.Event) -> GroupMetrics:
         loop = asyncio.get_running_loop()
-        metrics = GroupMetrics(task.id, group)
+        metrics = self.current = GroupMetrics(task.id, group)
         deadline = loop.time() + timeout
         started = perf_counter()
         runs: dict[asyncio.Task, str] = {}
@@ -66,6 +68,7 @@ class LocalExecutor:
                 metrics.record_task(runs[run], perf_counter() - started, TaskTimeout(reason))
             # Give cancelled players a moment to unwind (close sockets); do not wait on stubborn ones.
             await asyncio.wait(pending, timeout=CANCEL_GRACE)
+        metrics.wall_seconds = perf_counter() - started  # the denominator of throughput
         return metrics
 
     async def _run_one(self, task: TaskSpec, context: TaskContext) -> None:
@@ -73,6 +76,8 @@ class LocalExecutor:
         player.http.observer = metrics.record
         case = task.case_class(task.method_name).bind(context)
         method = getattr(case, task.method_name)
+        # What this player's task prints goes to the group's output summary (output_capture.py).
+        output = bind_task_output(player.name, metrics.output)
         start = perf_counter()
         try:
             if task.is_async:
@@ -80,12 +85,14 @@ class LocalExecutor:
                 current_http_binding.set(player.http)
                 await method()
             else:
-                await _run_in_thread(method, player)
+                await _run_in_thread(method, player, output)
         except asyncio.CancelledError:
             raise  # recorded by run_group with the reason (timeout or interrupt)
         except BaseException as exc:  # a task raising anything, even SystemExit, fails only this player
             metrics.record_task(player.name, perf_counter() - start, exc)
             return
+        finally:
+            output.close()
         metrics.record_task(player.name, perf_counter() - start)
 
 
@@ -107,7 +114,7 @@ async def _wait_all(runs: set[asyncio.Task], *, deadline: float, stop: asyncio.E
     return pending
 
 
-async def _run_in_thread(method: Any, player: SimulatedPlayer) -> Any:
+async def _run_in_thread(method: Any, player: SimulatedPlayer, output: TaskOutput | None = None) -> Any:
     """Run a sync task in a daemon thread with the player's HTTP binding; await its outcome."""
     loop = asyncio.get_running_loop()
     outcome: asyncio.Future = loop.create_future()
@@ -118,6 +125,7 @@ async def _run_in_thread(method: Any, player: SimulatedPlayer) -> Any:
 
     def body() -> None:
         current_http_binding.set(player.http)
+        use_task_output(output)
         try:
             result, error = method(), None
         except BaseException as exc:  # handed to the loop, which decides what it means
