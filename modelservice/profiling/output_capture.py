@@ -214,3 +214,8 @@ def capture_task_output(*, echo: bool = False) -> Iterator[TaskStdout]:
         if sys.stdout is proxy:
             sys.stdout = original
 
+
+
+def use_task_output(output: TaskOutput | None) -> None:
+    """Attribute what this context prints to an existing TaskOutput (a sync task's own thread)."""
+    _current.set(output)
