@@ -1,0 +1,59 @@
+"""Shared fixtures: one real local Simpl stack for the whole test session, and seeded runs.
+
+`simpl_stack` starts `demo.stack.SimplStack` once (games API, router, authenticator, both
+model services) on free loopback ports in a temporary folder, and stops it at the end of
+the session. `seeded_calc(n)` / `seeded_div(n)` seed a fresh run with a name no other test
+uses and return its players' emails (each player's password is the email's local part).
+The logic lives in `demo/`; this file only wires it to pytest.
+"""
+from __future__ import annotations
+
+import itertools
+import string
+from typing import Callable
+
+import pytest
+
+_run_numbers = itertools.count()
+
+
+def unique_run_name() -> str:
+    """`runa`, `runb`, ... `runba`: letters only, because emails are `<run><n>@...`."""
+    number, letters = next(_run_numbers), ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters = string.ascii_lowercase[digit] + letters
+        if number == 0:
+            return "run" + letters
+        number -= 1
+
+
+@pytest.fixture(scope="session")
+def simpl_stack(tmp_path_factory):
+    """The whole local stack, started once per session; `.env` has its URLs and secrets."""
+    from demo.stack import SimplStack
+
+    with SimplStack(tmp_path_factory.mktemp("stack"), api_port=0, router_port=0) as stack:
+        yield stack
+
+
+def _seeder(stack, game: str) -> Callable[..., list[str]]:
+    from demo.seed import seed_game
+
+    def seed(players: int = 2) -> list[str]:
+        return seed_game(stack.games_url, stack.staff_auth, game=game,
+                         run_name=unique_run_name(), players=players)
+
+    return seed
+
+
+@pytest.fixture
+def seeded_calc(simpl_stack) -> Callable[..., list[str]]:
+    """`seeded_calc(n)`: a new simpl-calc run with n players; returns their emails."""
+    return _seeder(simpl_stack, "calc")
+
+
+@pytest.fixture
+def seeded_div(simpl_stack) -> Callable[..., list[str]]:
+    """`seeded_div(n)`: a new simpl-div run with n players (n >= 2); returns their emails."""
+    return _seeder(simpl_stack, "div")
