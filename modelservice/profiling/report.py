@@ -19,10 +19,12 @@ from typing import Any, Callable
 
 from hdrh.histogram import HdrHistogram
 
-from .metrics import GroupMetrics, RunMetrics, describe_stat
+from .metrics import PERCENTILES, GroupMetrics, RunMetrics, describe_stat, percentile_key
 
 # How many failing players a group's line names; the rest are counted.
 NAMED_FAILURES = 3
+# Distinct printed messages listed per group at verbosity 1 (all of them at 2).
+MESSAGES_SHOWN = 10
 
 
 def _ms(histogram: HdrHistogram, percentile: float | None = None) -> str:
@@ -78,7 +80,7 @@ class ConsoleReporter:
         elif self.verbosity >= 1:
             self.write(f"All tasks done in {seconds:.3f} s")
         if self.verbosity >= 1 and len(metrics):
-            for line in summary_lines(metrics):
+            for line in summary_lines(metrics, max_messages=None if self.verbosity >= 2 else MESSAGES_SHOWN):
                 self.write(line)
 
 
@@ -87,27 +89,62 @@ def _short(task_id: str) -> str:
     return task_id.rsplit(".", 1)[-1]
 
 
-def summary_lines(metrics: RunMetrics) -> list[str]:
-    """The end-of-run tables: task runs, then operations, each slowest (p95) first."""
+def _percentile_cells(histogram: HdrHistogram) -> str:
+    return " ".join(f"{_ms(histogram, p):>9}" for p in PERCENTILES) + f" {_ms(histogram):>9}"
+
+
+_PERCENTILE_HEADER = " ".join(f"{percentile_key(p):>9}" for p in PERCENTILES) + f" {'max':>9}"
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:.1f}" if seconds > 0 else "-"
+
+
+def summary_lines(metrics: RunMetrics, *, max_messages: int | None = MESSAGES_SHOWN) -> list[str]:
+    """The end-of-run tables: task runs, then operations, each slowest (p95) first; then what tasks printed."""
     groups = sorted(metrics, key=lambda m: m.durations.get_value_at_percentile(95), reverse=True)
     task_width = max([len("task")] + [len(m.task) for m in groups])
     lines = ["", "Tasks (duration in ms, slowest first)",
-             f"{'task':<{task_width}} {'group':>5} {'ok':>6} {'failed':>6} {'p50':>9} {'p95':>9} {'max':>9}"]
+             f"{'task':<{task_width}} {'group':>5} {'ok':>6} {'failed':>6} {'wall s':>8} {_PERCENTILE_HEADER}"]
     for m in groups:
         lines.append(f"{m.task:<{task_width}} {m.group:>5} {m.succeeded:>6} {m.failed:>6} "
-                     f"{_ms(m.durations, 50):>9} {_ms(m.durations, 95):>9} {_ms(m.durations):>9}")
-    rows = [(op, _short(m.task), m.group, stats) for m in metrics for op, stats in m.operations.items()]
+                     f"{m.wall_seconds:>8.2f} {_percentile_cells(m.durations)}")
+    rows = [(op, _short(m.task), m.group, stats, m.wall_seconds)
+            for m in metrics for op, stats in m.operations.items()]
     if rows:
         rows.sort(key=lambda row: row[3].histogram.get_value_at_percentile(95), reverse=True)
         op_width = max(len("operation"), *(len(row[0]) for row in rows))
         name_width = max(len("task"), *(len(row[1]) for row in rows))
-        lines += ["", "Operations (latency in ms, slowest first)",
+        lines += ["", "Operations (latency in ms, slowest first; /s over the group's wall time)",
                   f"{'operation':<{op_width}} {'task':<{name_width}} {'group':>5} {'count':>7} "
-                  f"{'errors':>6} {'p50':>9} {'p95':>9} {'p99':>9} {'max':>9}"]
-        for op, name, group, stats in rows:
-            h = stats.histogram
+                  f"{'errors':>6} {'/s':>8} {_PERCENTILE_HEADER}"]
+        for op, name, group, stats, seconds in rows:
             lines.append(f"{op:<{op_width}} {name:<{name_width}} {group:>5} {stats.count:>7} "
-                         f"{stats.error_count:>6} {_ms(h, 50):>9} {_ms(h, 95):>9} {_ms(h, 99):>9} {_ms(h):>9}")
+                         f"{stats.error_count:>6} {_rate(stats.count, seconds):>8} "
+                         f"{_percentile_cells(stats.histogram)}")
             for key, n in sorted(stats.errors.items(), key=lambda item: -item[1]):
                 lines.append(f"    {n} x {key}")
+    lines += output_lines(metrics, max_messages=max_messages)
+    return lines
+
+
+def output_lines(metrics: RunMetrics, *, max_messages: int | None = MESSAGES_SHOWN) -> list[str]:
+    """What tasks printed, per task and group: identical lines counted, with the first players."""
+    lines: list[str] = []
+    for m in metrics:
+        if not len(m.output):
+            continue
+        messages = m.output.most_common()
+        lines += ["", f"Printed by task '{_short(m.task)}' on group {m.group} "
+                      f"({m.output.lines} line(s), {len(messages)} distinct)"]
+        for text, message in messages[:max_messages]:
+            who = ", ".join(message.players)
+            if message.player_count > len(message.players):
+                who += f" and {message.player_count - len(message.players)} more"
+            lines.append(f"  {message.count:>6} x {text}  [{message.player_count} player(s): {who}]")
+        hidden = len(messages) - len(messages[:max_messages])
+        if hidden > 0:
+            lines.append(f"  ... and {hidden} more distinct line(s) (-v 2 shows all; the reports have them)")
+        if m.output.dropped:
+            lines.append(f"  ... and {m.output.dropped} line(s) beyond the distinct-message limit")
     return lines
