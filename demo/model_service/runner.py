@@ -34,19 +34,27 @@ class Stopped(Exception):
 
 
 async def _retry(what: Callable[[float], Awaitable[T]], *, deadline: float, stop: asyncio.Event,
-                 retryable: tuple[type[BaseException], ...]) -> T:
-    """`what(attempt_timeout)` until it succeeds, the deadline passes, or a stop arrives."""
+                 retryable: tuple[type[BaseException], ...],
+                 fatal: tuple[type[BaseException], ...] = ()) -> T:
+    """`what(attempt_timeout)` until it succeeds, the deadline passes, or a stop arrives.
+
+    `fatal` exceptions are raised at once even when they subclass a `retryable` one.
+    """
     loop = asyncio.get_running_loop()
     delay = 0.1
+    attempts = 0
     while True:
         remaining = deadline - loop.time()
         try:
             return await what(max(0.5, min(ATTEMPT_TIMEOUT, remaining)))
         except retryable as exc:
             remaining = deadline - loop.time()
-            if remaining <= 0:
+            if isinstance(exc, fatal) or remaining <= 0:
                 raise
-            log.info("not yet: %s; retrying for %.0f more seconds", exc, remaining)
+            attempts += 1
+            # The first miss is worth a line; the rest are the same story.
+            log.log(logging.INFO if attempts == 1 else logging.DEBUG,
+                    "not yet: %s; retrying for up to %.0f s", exc, remaining)
         try:
             # Backoff that a stop signal cuts short; not a synchronisation stand-in.
             await asyncio.wait_for(stop.wait(), min(delay, remaining))
@@ -68,7 +76,8 @@ async def serve(config: ServiceConfig, *, setup: Setup,
         await _retry(lambda _t: preflight(), deadline=deadline, stop=stop,
                      retryable=(GamesApiUnavailable,))
         session = await _retry(lambda t: open_session(config, setup, timeout=t),
-                               deadline=deadline, stop=stop, retryable=(RouterUnavailable,))
+                               deadline=deadline, stop=stop, retryable=(RouterUnavailable,),
+                               fatal=(JoinRefused,))
     except Stopped:
         return 0
     except JoinRefused:

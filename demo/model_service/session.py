@@ -12,16 +12,33 @@ for a bounded time when the router is not up yet.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from autobahn.asyncio.wamp import ApplicationSession
-from autobahn.asyncio.websocket import WampWebSocketClientFactory
-from autobahn.wamp.types import ComponentConfig
-from autobahn.websocket.util import parse_url
 
-from .config import ServiceConfig
-from .errors import RouterUnavailable
+def _import_ubjson_codec_quietly() -> None:
+    # autobahn's serializers import bjdata, whose C extension is built against NumPy 1 and
+    # prints a harmless traceback under NumPy 2 (measured-facts.md). Importing it once first,
+    # with stderr captured, keeps that traceback out of the service's log.
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(Exception):
+        import bjdata  # noqa: F401
+
+
+_import_ubjson_codec_quietly()
+
+from autobahn.asyncio.wamp import ApplicationSession  # noqa: E402
+from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
+from autobahn.wamp.exception import ApplicationError  # noqa: E402
+from autobahn.wamp.types import ComponentConfig  # noqa: E402
+from autobahn.websocket.util import parse_url  # noqa: E402
+
+from .config import ServiceConfig  # noqa: E402
+from .errors import RouterUnavailable  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 # Errors after which another attempt cannot succeed (wrong ticket, realm, or a second service).
 FATAL_JOIN_ERRORS = ("wamp.error.not_authorized", "wamp.error.authentication_failed",
@@ -29,6 +46,7 @@ FATAL_JOIN_ERRORS = ("wamp.error.not_authorized", "wamp.error.authentication_fai
                      "wamp.error.procedure_already_exists", "wamp.error.no_auth_method")
 
 Setup = Callable[["ServiceSession"], Awaitable[None]]
+CLOSE_REASON_GRACE = 2.0
 
 
 class JoinRefused(RouterUnavailable):
@@ -76,6 +94,13 @@ class ServiceSession(ApplicationSession):
                                 f"{reason}{message}"))
         self.disconnect()
 
+    def onUserError(self, fail: Any, msg: str) -> None:  # noqa: N802
+        # Procedures report their own failures (service.ModelService._report); an
+        # ApplicationError here is an answer to the caller, not a fault of this process.
+        if isinstance(getattr(fail, "value", None), ApplicationError):
+            return
+        log.error("unhandled error in a handler: %s", msg)
+
     def onDisconnect(self) -> None:  # noqa: N802
         _settle(self.ready, RouterUnavailable("the router closed the connection before we joined"))
         _settle(self.closed, None)
@@ -117,6 +142,10 @@ async def open_session(config: ServiceConfig, setup: Setup, *,
     # is_closed is the protocol's own future: wait on it, never cancel it.
     await asyncio.wait([session.ready, protocol.is_closed], timeout=timeout,
                        return_when=asyncio.FIRST_COMPLETED)
+    if protocol.is_closed.done() and not session.ready.done():
+        # The transport may report closing before the session hears why (an ABORT's reason
+        # reaches onLeave/onDisconnect a moment later): give it that moment.
+        await asyncio.wait([session.ready], timeout=CLOSE_REASON_GRACE)
     if session.ready.done():
         if session.ready.exception() is None:
             return session
