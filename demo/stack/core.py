@@ -80,20 +80,29 @@ def write_env_file(path: Path, env: Mapping[str, str]) -> None:
     os.chmod(path, 0o600)
 
 
-def _start_in_parallel(starters: Sequence[Callable[[], Any]], exits: contextlib.ExitStack) -> list[Any]:
-    """Run the `starters` (each returns a started server with a .stop()) in threads.
+def _start_in_parallel(servers: Sequence[Any], started: list[Any]) -> None:
+    """Start the `servers` (each has .start() and .stop()) in threads.
 
-    Every server that did start is registered on `exits`, even when another failed or the
-    wait was interrupted (Ctrl-C), so that nothing is left running.
+    Every server whose start returned is appended to `started`, even when another failed
+    or the wait was interrupted (Ctrl-C), so that the caller can stop all of them.
     """
-    with ThreadPoolExecutor(max_workers=len(starters)) as pool:
-        futures = [pool.submit(start) for start in starters]
+    with ThreadPoolExecutor(max_workers=len(servers)) as pool:
+        futures = {pool.submit(server.start): server for server in servers}
         try:
-            return [future.result() for future in futures]
-        finally:
             for future in futures:
+                future.result()
+        finally:
+            for future, server in futures.items():
                 with contextlib.suppress(BaseException):
-                    exits.callback(future.result().stop)
+                    future.result()
+                    started.append(server)
+
+
+def _stop_in_parallel(things: Sequence[Any]) -> None:
+    """Call .stop() on each thing in its own thread; each waits for its own processes."""
+    if things:
+        with ThreadPoolExecutor(max_workers=len(things)) as pool:
+            list(pool.map(lambda thing: thing.stop(), things))
 
 
 class SimplStack:
@@ -122,7 +131,7 @@ class SimplStack:
         self.router: RouterServer | None = None
         self.services: list[ManagedProcess] = []
         self.started_in: float | None = None
-        self._exits = contextlib.ExitStack()
+        self._servers: list[Any] = []  # the games API and the router, once started
 
     # -- what the outside sees ---------------------------------------------------------------
 
@@ -186,7 +195,7 @@ class SimplStack:
                               host=self.host)
         self.api, self.router = api, router
         try:
-            _start_in_parallel([api.start, router.start], self._exits)
+            _start_in_parallel([api, router], self._servers)
         except GamesApiStartError as exc:
             raise StackError(f"the games API did not start: {exc}") from exc
         self.env = {
@@ -208,7 +217,6 @@ class SimplStack:
                                      [sys.executable, *args], log_path=self.run_dir / f"{name}.log",
                                      env=env, cwd=REPO_DIR)
             self.services.append(process)
-            self._exits.callback(process.stop)
             process.start()
 
     def _wait_ready(self, deadline: float) -> None:
@@ -262,13 +270,11 @@ class SimplStack:
             time.sleep(interval)
 
     def stop(self) -> None:
-        """Stop everything that was started, model services first (they use the others)."""
+        """Stop everything that was started: model services first (they use the others)."""
         services, self.services = self.services, []
-        with ThreadPoolExecutor(max_workers=max(1, len(services))) as pool:
-            list(pool.map(lambda process: process.stop(), services))
-        # The ExitStack also holds the services' stop (already done, a no-op) and the servers'.
-        self._exits.close()
-        self._exits = contextlib.ExitStack()
+        _stop_in_parallel(services)
+        servers, self._servers = self._servers, []
+        _stop_in_parallel(servers)
 
     def __enter__(self) -> "SimplStack":
         return self.start()
