@@ -20,7 +20,7 @@ import sys
 if __package__ in (None, ""):  # started as a file: make `bench` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.wamp_bare import TicketLogin, join_one  # noqa: E402
+from bench.wamp_bare import TicketLogin, join_one, quiet_autobahn_logs  # noqa: E402
 
 ECHO_PROCEDURE = "bench.echo"
 
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print("echo_service: SIMPL_SERVICE_TICKET is not set; export the router's service ticket",
               file=sys.stderr)
         return 2
+    quiet_autobahn_logs()
     try:
         asyncio.run(serve(TicketLogin(args.url, args.realm, args.authid, ticket)))
     except (ConnectionError, OSError, asyncio.TimeoutError) as exc:

@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     import aiohttp  # noqa: F401 - the original's games client is built on it
 
     from bench.echo_service import ECHO_PROCEDURE
-    from bench.wamp_bare import TicketLogin, join_one, leave_all
+    from bench.wamp_bare import TicketLogin, join_one, leave_all, quiet_autobahn_logs
+
+    quiet_autobahn_logs()
 
     async def play() -> None:
         session = await join_one(TicketLogin(args.url, args.realm, args.authid, ticket))

@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # started as a file: make the repository importab
 import psutil  # noqa: E402
 
 from bench.player_kinds import KINDS, Login, resolve  # noqa: E402
+from bench.wamp_bare import quiet_autobahn_logs  # noqa: E402
 
 PHASES = ("base", "join_start", "joined", "called", "calls_start", "calls_end")
 
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.players < 1:
         print("probe: --players must be at least 1", file=sys.stderr)
         return 2
+    quiet_autobahn_logs()
     login = Login(url=args.url, realm=args.realm, authid=args.authid, ticket=ticket)
     checkpoints = Checkpoints()
     try:
