@@ -12,7 +12,7 @@ profile tasks cannot tell the difference.
 Design choice: the service keeps NO in-memory copy of game state and needs no webhooks. Every
 call reads through to the games API (one pooled aiohttp session), so answers are always those
 of the database, runs created or reset while the service runs need nothing special, and a
-restart loses nothing. The price is a few HTTP requests per call, as the reference already paid
+restart loses no game state (only who is online, which browsers announce again). The price is a few HTTP requests per call, as the reference already paid
 (its cache was a DummyCache). Procedures are registered once per resource and name as
 wildcard patterns (`<root>.model.runuser..get_scope_tree`) instead of once per scope; a pk the
 database does not have in this game (or whose run is inactive) answers

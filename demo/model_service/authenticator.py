@@ -2,11 +2,17 @@
 
 For: registering `world.simpl.authenticate(realm, authid, details)` as the `modelservice`
 principal and answering it from the games API: `POST /apis/wampcra/ {"authid": ...}` gives the
-user's PBKDF2 salt, iterations, key length and derived key, which is exactly what WAMP-CRA's
-salted mode needs (the browser derives the same key from the password with
-`autobahn.wamp.auth.derive_key`); no plaintext password is stored or sent. An unknown or
-inactive user is refused with `wamp.error.not_authorized`.
+user's PBKDF2 salt, iterations, key length and Django digest (= derive_key(password, salt,
+iterations, keylen)); we return them with role `browser`, so no plaintext password is stored
+or sent. An unknown or inactive user is refused with `wamp.error.not_authorized`.
 Not for: checking the challenge signature (the router does that) or ticket principals.
+
+Client side, measured against Crossbar 26.10: when the principal has a salt, Crossbar runs
+PBKDF2 over the returned secret once more before signing (crossbar/router/auth/wampcra.py,
+`_compute_challenge`). A browser must therefore sign with
+`derive_key(derive_key(password, salt, iterations, keylen), salt, iterations, keylen)`; the
+usual single `derive_key(password, ...)` is refused ("WAMP-CRA client signature is invalid").
+Without the plaintext there is no secret we could return that makes a single derivation work.
 """
 from __future__ import annotations
 

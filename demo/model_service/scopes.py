@@ -87,14 +87,36 @@ class GameRef:
 
 
 async def _get(api: ReadsApi, resource: str, pk: int | None, ref: ScopeRef) -> dict[str, Any]:
-    if pk is None:
-        raise NoSuchScope(f"{ref.resource} {ref.pk} has no {resource}")
+    """Row `pk` of `resource`, needed to place the scope `ref`; NoSuchScope when missing."""
     try:
+        if pk is None:
+            raise ApiNotFound("GET", resource, 404, "no pk")
         return await api.get(resource, pk)
     except ApiNotFound as exc:
-        raise NoSuchScope(f"no {ref.resource} {ref.pk}" if ref.pk == pk and
-                          resource == ref.resource else
-                          f"{ref.resource} {ref.pk}: its {resource} {pk} is gone") from exc
+        if (resource, pk) == (ref.resource, ref.pk):
+            raise NoSuchScope(f"no {ref.resource} {ref.pk}") from exc
+        raise NoSuchScope(f"{ref.resource} {ref.pk} has no {resource} (looked for {pk})") from exc
+
+
+async def _placement(api: ReadsApi, ref: ScopeRef, row: dict[str, Any]
+                     ) -> tuple[int, dict[str, Any] | None, int | None, dict[str, Any] | None]:
+    """(run id, scenario, owner world, owner runuser) of a scope below a run."""
+    if ref.resource == "run":
+        return row["id"], None, None, None
+    if ref.resource == "world":
+        return row["run"], None, row["id"], None
+    if ref.resource == "runuser":
+        return row["run"], None, None, row
+    if ref.resource == "scenario":
+        scenario = row
+    else:
+        period = row if ref.resource == "period" else await _get(api, "period", row.get("period"), ref)
+        scenario = await _get(api, "scenario", period.get("scenario"), ref)
+    if scenario.get("world") is not None:
+        world = await _get(api, "world", scenario["world"], ref)
+        return world["run"], scenario, world["id"], None
+    owner = await _get(api, "runuser", scenario.get("runuser"), ref)
+    return owner["run"], scenario, None, owner
 
 
 async def load_lineage(api: ReadsApi, game: GameRef, ref: ScopeRef) -> Lineage:
@@ -103,7 +125,7 @@ async def load_lineage(api: ReadsApi, game: GameRef, ref: ScopeRef) -> Lineage:
         row = await game.load()
         return Lineage(Scope(GAME, row["id"], row))
     row = await _get(api, ref.resource, ref.pk, ref)
-    if row.get("run_active") is False:
+    if row.get("run_active") is False:  # cheap early answer; the run is checked below anyway
         raise NoSuchScope(f"{ref.resource} {ref.pk} belongs to a run that is not active")
     scope = Scope(ref.resource, row["id"], row)
     if ref.resource in ("phase", "role"):
@@ -111,29 +133,7 @@ async def load_lineage(api: ReadsApi, game: GameRef, ref: ScopeRef) -> Lineage:
             raise NoSuchScope(f"no {ref.resource} {ref.pk} in game {game.slug}")
         return Lineage(scope)
 
-    scenario = period = None
-    owner_world = owner_runuser = None
-    run_id: int | None
-    if ref.resource == "run":
-        run_id = row["id"]
-    elif ref.resource == "world":
-        run_id, owner_world = row["run"], row["id"]
-    elif ref.resource == "runuser":
-        run_id, owner_runuser = row["run"], row
-    else:
-        if ref.resource in ("decision", "result"):
-            period = await _get(api, "period", row.get("period"), ref)
-        elif ref.resource == "period":
-            period = row
-        scenario = row if ref.resource == "scenario" else await _get(
-            api, "scenario", period["scenario"], ref)
-        if scenario.get("world") is not None:
-            owner_world = scenario["world"]
-            run_id = (await _get(api, "world", owner_world, ref))["run"]
-        else:
-            owner_runuser = await _get(api, "runuser", scenario.get("runuser"), ref)
-            run_id = owner_runuser["run"]
-
+    run_id, scenario, owner_world, owner_runuser = await _placement(api, ref, row)
     run = row if ref.resource == "run" else await _get(api, "run", run_id, ref)
     if not await game.owns(run.get("game")):
         raise NoSuchScope(f"no {ref.resource} {ref.pk} in game {game.slug}")

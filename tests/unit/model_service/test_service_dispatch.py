@@ -156,3 +156,15 @@ def test_every_scope_type_has_the_common_procedures_and_period_has_the_rule(api,
     assert "submit_decision" not in service.procedures["runuser"]
     assert set(service.procedures["run"]) >= {"get_run_data", "advance_phase",
                                               "get_current_run_and_phase"}
+
+
+def test_run_data_for_a_leader(api, published):
+    calc = seed_calc(api)
+    service = make_service(api, "simpl-calc", published)
+    data = call(service, f"run.{calc.run['id']}.get_run_data", True, user_email="leader@calc.edu")
+    assert data["pk"] == calc.run["id"]
+    assert [c["pk"] for c in data["children"]] == [calc.leader["id"]]  # only the own runuser node
+    assert [r["pk"] for r in data["runusers"]] == [calc.leader["id"]] + [r["id"] for r in calc.runusers]
+    assert [s["children"][0]["pk"] for s in data["player_scenarios"]] == [p["id"] for p in calc.periods]
+    assert call(service, f"run.{calc.run['id']}.get_run_data",
+                user_email="leader@calc.edu")["player_scenarios"] == []
