@@ -99,6 +99,20 @@ class JoinRefused(JoinError):
         super().__init__(f"{reason}: {message}" if message else reason)
 
 
+def salted_wampcra_key(password: str, salt: str, iterations: int, keylen: int) -> bytes:
+    """The key to sign a salted WAMP-CRA challenge with, when the secret is a stored password hash.
+
+    The Simpl authenticator never sees passwords: it answers the router with the user's Django
+    PBKDF2 digest as `secret`, plus that hash's salt and iterations. That digest is exactly
+    `derive_key(password, salt, iterations, keylen)`. Crossbar (26.x, `_compute_challenge`)
+    derives once more from whatever secret it is given when a salt is present, so the router
+    expects a signature keyed by derive_key(digest, ...): the player derives twice. (A router
+    with plain-password salted principals would expect one derivation; Simpl has none.)
+    """
+    digest = derive_key(password, salt, iterations, keylen)
+    return derive_key(digest, salt, iterations, keylen)
+
+
 class PlayerSession(ApplicationSession):
     """A WAMP session that joins with the given credentials and reports the outcome on a future."""
 
@@ -121,7 +135,7 @@ class PlayerSession(ApplicationSession):
             if "salt" in extra:
                 # PBKDF2 costs from milliseconds to a second per login: keep it off the event loop.
                 key = await asyncio.get_running_loop().run_in_executor(
-                    None, derive_key, credentials.secret, extra["salt"],
+                    None, salted_wampcra_key, credentials.secret, extra["salt"],
                     int(extra.get("iterations", 1000)), int(extra.get("keylen", 32)))
             return compute_wcs(key, extra["challenge"]).decode("ascii")
         raise JoinError(f"router asked for authentication method {challenge.method!r}, "
