@@ -79,11 +79,15 @@ def describe(state: dict[str, Any], run_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def _ignore_stop_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def _install_stop_handlers() -> None:
     def request_stop(signum: int, frame: Any) -> NoReturn:
         # Only the first signal unwinds; later ones must not interrupt the shutdown itself.
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_IGN)
+        _ignore_stop_signals()
         raise StopRequested(signal.Signals(signum).name)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -95,25 +99,31 @@ def command_up(options: argparse.Namespace) -> int:
 
     run_dir = options.run_dir.resolve()
     _install_stop_handlers()
+    stack: SimplStack | None = None
     ready = False
     try:
         background.claim_run_dir(run_dir)
         try:
-            with SimplStack(run_dir, api_port=options.api_port, router_port=options.router_port,
-                            ready_timeout=options.ready_timeout) as stack:
-                state = {
-                    "started_in": round(stack.started_in or 0.0, 2),
-                    "games_url": stack.games_url, "router_url": stack.router_url,
-                    "realm": stack.realm, "staff_email": stack.staff_auth[0],
-                    "env_file": str(stack.env_file), "groups": stack.pids(),
-                    "logs": [str(path) for path in stack.log_files()],
-                }
-                background.record_ready(run_dir, state)
-                ready = True
-                print(describe(state, run_dir), flush=True)
-                print("Ctrl-C stops it.", flush=True)
-                stack.supervise(lambda: False)
+            stack = SimplStack(run_dir, api_port=options.api_port, router_port=options.router_port,
+                               ready_timeout=options.ready_timeout)
+            stack.start()
+            state = {
+                "started_in": round(stack.started_in or 0.0, 2),
+                "games_url": stack.games_url, "router_url": stack.router_url,
+                "realm": stack.realm, "staff_email": stack.staff_auth[0],
+                "env_file": str(stack.env_file), "groups": stack.pids(),
+                "logs": [str(path) for path in stack.log_files()],
+            }
+            background.record_ready(run_dir, state)
+            ready = True
+            print(describe(state, run_dir), flush=True)
+            print("Ctrl-C stops it.", flush=True)
+            stack.supervise(lambda: False)
         finally:
+            # Whatever ended the run (a signal, a dead child), the shutdown must not be cut short.
+            _ignore_stop_signals()
+            if stack is not None:
+                stack.stop()
             background.release_run_dir(run_dir)
     except StopRequested:
         print("stack: stopped", flush=True)

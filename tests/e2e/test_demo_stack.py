@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -81,6 +84,45 @@ def test_bad_port_is_a_usage_error(tmp_path):
     assert result.returncode == 2
     assert "invalid port 'http': give a number 0-65535" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _wait_for_state(run_dir: Path, process: subprocess.Popen, timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while not (run_dir / "stack.json").exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the stack did not become ready"
+        time.sleep(0.1)
+    return json.loads((run_dir / "stack.json").read_text())
+
+
+def test_foreground_up_stops_everything_on_ctrl_c(tmp_path):
+    with subprocess.Popen([sys.executable, "-m", "demo.stack", "up", "--run-dir", str(tmp_path),
+                           "--api-port", "0", "--router-port", "0"], cwd=REPO, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as up:
+        state = _wait_for_state(tmp_path, up)
+        up.send_signal(signal.SIGINT)
+        out, err = up.communicate(timeout=60)
+    assert up.returncode == 0, err
+    assert "Ctrl-C stops it." in out and out.rstrip().endswith("stack: stopped")
+    assert not [g for g in state["groups"] if group_members(g)]
+    assert not (tmp_path / "stack.pid").exists()
+
+
+def test_a_dying_child_ends_the_background_stack_with_its_name(tmp_path):
+    started = stack_cli("start", "--run-dir", str(tmp_path), "--api-port", "0", "--router-port", "0")
+    assert started.returncode == 0, started.stderr
+    state = json.loads((tmp_path / "stack.json").read_text())
+    calc_pid = next(p for p in state["groups"]
+                    if b"simpl-calc" in Path(f"/proc/{p}/cmdline").read_bytes())
+    os.killpg(calc_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while pid_alive(state["pid"]):
+        assert time.monotonic() < deadline, "the stack did not notice its dead model service"
+        time.sleep(0.1)
+    log = (tmp_path / "stack.log").read_text()
+    assert "stack: error: simpl-calc model service exited with code -9" in log
+    assert not [g for g in state["groups"] if group_members(g)]
+    assert stack_cli("status", "--run-dir", str(tmp_path)).returncode == 1
 
 
 def test_no_process_is_left_by_the_cli(tmp_path):
