@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from demo.errors import StackError, StackNotRunning
+from demo.errors import MissingDependency, StackError, StackNotRunning
 from demo.stack import background
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -95,7 +95,11 @@ def _install_stop_handlers() -> None:
 
 
 def command_up(options: argparse.Namespace) -> int:
-    from demo.stack.core import SimplStack
+    try:
+        from demo.stack.core import SimplStack
+    except ImportError as exc:
+        # Name the distribution-level package (autobahn, not autobahn.wamp).
+        raise MissingDependency((exc.name or str(exc)).partition(".")[0]) from exc
 
     run_dir = options.run_dir.resolve()
     _install_stop_handlers()

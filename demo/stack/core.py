@@ -32,7 +32,8 @@ from demo.errors import ChildDied, MissingDependency, NotReady, StackError
 from demo.processes import ManagedProcess, ensure_port_free, failure_summary, pid_alive
 from demo.router import RouterServer
 from demo.router import client as wamp
-from demo.router.config import PROFILER_AUTHID, AUTHENTICATOR_URI
+from demo.router.config import AUTHENTICATOR_URI, PROFILER_AUTHID
+from demo.router.server import crossbar_executable
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 GAMES = ("simpl-calc", "simpl-div")
@@ -54,7 +55,6 @@ def check_dependencies() -> None:
     for module, package in REQUIRED_MODULES.items():
         if importlib.util.find_spec(module) is None:
             raise MissingDependency(package)
-    from demo.router.server import crossbar_executable
     crossbar_executable()
     for module in ("demo.gamesapi.server", "demo.model_service", "demo.model_service.authenticator"):
         try:
@@ -186,6 +186,7 @@ class SimplStack:
         return self
 
     def _start_servers(self) -> None:
+        # Imported here: check_dependencies() has made sure it exists, with a clear message.
         from demo.gamesapi.server import GamesApiServer, GamesApiStartError
 
         api = GamesApiServer(self.run_dir, port=self.api_port, workers=self.api_workers,

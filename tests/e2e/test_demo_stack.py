@@ -125,6 +125,18 @@ def test_a_dying_child_ends_the_background_stack_with_its_name(tmp_path):
     assert stack_cli("status", "--run-dir", str(tmp_path)).returncode == 1
 
 
+@pytest.mark.parametrize("module", ["autobahn", "gunicorn"])
+def test_missing_dependency_is_one_line_pointing_to_bootstrap(tmp_path, module):
+    # Hide the package from the child's imports, as if it were not installed.
+    code = (f"import sys, runpy; sys.modules[{module!r}] = None; "
+            f"sys.argv = ['demo.stack', 'up', '--run-dir', {str(tmp_path)!r}, '--api-port', '0', "
+            f"'--router-port', '0']; runpy.run_module('demo.stack', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"stack: error: {module} is not installed; run ./scripts/bootstrap.sh "
+                                     "(it installs the demo stack's dependencies)")
+
+
 def test_no_process_is_left_by_the_cli(tmp_path):
     # Runs last in this module: every `demo.stack up` started above must be gone.
     mine = [p for p in psutil.process_iter(["cmdline"])
