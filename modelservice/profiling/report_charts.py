@@ -73,8 +73,8 @@ def line_chart(title: str, series: Sequence[Series], *, x_label: str, y_label: s
     if not points:
         return empty_chart(title)
     x_min, x_max = min(p[0] for p in points), max(p[0] for p in points)
-    if x_max == x_min:
-        x_max = x_min + 1
+    if x_max == x_min:  # one x value (e.g. one group): centre it
+        x_min, x_max = x_min - 1, x_max + 1
     y_step = _nice_step(max(p[1] for p in points) or 1.0)
     y_max = y_step * math.ceil((max(p[1] for p in points) or 1.0) / y_step)
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -96,8 +96,9 @@ def line_chart(title: str, series: Sequence[Series], *, x_label: str, y_label: s
     x_step = _nice_step(x_max - x_min, 8)
     tick = math.ceil(x_min / x_step) * x_step
     while tick <= x_max + 1e-9:
+        label = f"{tick:.0f}" if x_step >= 1 else f"{tick:.2g}"
         parts.append(f'<text x="{sx(tick):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="middle" '
-                     f'class="axis">{escape(_fmt(tick))}</text>')
+                     f'class="axis">{escape(label)}</text>')
         tick += x_step
     parts.append(f'<text x="{MARGIN_LEFT + plot_w / 2}" y="{HEIGHT - 6}" text-anchor="middle" class="axis">'
                  f'{escape(x_label)}</text><text x="14" y="{MARGIN_TOP + plot_h / 2}" class="axis" '

@@ -99,12 +99,27 @@ def _run_timeline(document: dict[str, Any]) -> list[tuple[float, dict[str, Any]]
     return points
 
 
+def _per_second_counts(document: dict[str, Any]) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Calls and errors per second with the quiet seconds as zeros (a gap is no traffic, not a ramp)."""
+    calls, errors, offset = [], [], 0.0
+    for group in document["groups"]:
+        by_second = {entry["second"]: entry for entry in group["timeline"]}
+        last = max(by_second, default=-1)
+        for second in range(last + 1):
+            entry = by_second.get(second, {"count": 0, "errors": 0})
+            calls.append((offset + second, entry["count"]))
+            errors.append((offset + second, entry["errors"]))
+        offset += max(float(group["wall_seconds"]), 1.0)
+    return calls, errors
+
+
 def _time_charts(document: dict[str, Any]) -> str:
     points = _run_timeline(document)
     if not points:
         return empty_chart("Throughput over time") + empty_chart("Latency over time")
-    calls = Series("calls/s", [(t, e["count"]) for t, e in points])
-    errors = Series("errors/s", [(t, e["errors"]) for t, e in points], color="#d62728")
+    calls_points, error_points = _per_second_counts(document)
+    calls = Series("calls/s", calls_points)
+    errors = Series("errors/s", error_points, color="#d62728")
     p50 = Series("p50", [(t, e["p50"] / 1000) for t, e in points])
     p95 = Series("p95", [(t, e["p95"] / 1000) for t, e in points], color="#ff7f0e")
     return (line_chart("Throughput over time", [calls, errors], x_label="seconds of task time",

@@ -98,3 +98,17 @@ def test_charts_scale_to_their_data():
     assert ">100<" in svg  # round maximum above 95
     bars = log_bars("b", [("op", [0.5, 40.0])], ["p50", "p99"])
     assert ">0.1 ms<" in bars and ">100 ms<" in bars  # decades around the values
+
+
+def test_quiet_seconds_show_as_zero_throughput_not_as_a_ramp():
+    run = RunMetrics()
+    group = GroupMetrics("tasks.T.profile_x", 0)
+    group.timeline.origin = 0.0
+    group.timeline.record(1000, False, now=0.5)
+    group.timeline.record(1000, False, now=4.5)
+    group.wall_seconds = 5.0
+    run.add(group)
+    page = render_html(report_document(run, RunInfo(module="m", seconds=5, interrupted=False, players=1,
+                                                    tasks=1)))
+    assert re.findall(r"<title>calls/s: (\d+), (\d+)</title>", page) == [
+        ("0", "1"), ("1", "0"), ("2", "0"), ("3", "0"), ("4", "1")]
