@@ -34,3 +34,17 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     .venv/bin/python -m pip install -q --no-deps -e .
     echo "$want" > "$stamp"
 fi
+
+# The HTML report's browser test renders it in Debian's chromium. Installed when missing (always
+# so in CI=true) if we are root with apt-get; otherwise that test skips and says why.
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "bootstrap: installing chromium with apt-get (HTML report browser test)" >&2
+        if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+            echo "bootstrap: could not install chromium; the HTML browser test will be skipped" >&2
+        fi
+    elif [ "${CI:-}" = "true" ]; then
+        echo "bootstrap: chromium is missing and cannot be installed here (not root or no apt-get);" \
+             "the HTML browser test will be skipped" >&2
+    fi
+fi
