@@ -6,6 +6,7 @@ the players' state and the current rate.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -54,3 +55,16 @@ def test_what_tasks_print_is_summarised_per_player_not_interleaved(router_with_p
     # At verbosity 2 the lines are also echoed live, attributed.
     loud = profile_command(router_with_procedures, "-m", "report_mixed", "--users-file", str(users), "-v", "2")
     assert "[p2@calc.edu] done with p2@calc.edu" in loud.stdout
+
+
+def test_prints_of_sync_tasks_in_threads_are_attributed_too(router_with_procedures, tmp_path):
+    users = tmp_path / "users.txt"
+    users.write_text("s1@calc.edu\ns2@calc.edu\n")
+    report = tmp_path / "sync.json"
+    done = profile_command(router_with_procedures, "-m", "report_sync", "--users-file", str(users),
+                           "--report", str(report))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [group] = json.loads(report.read_text())["groups"]
+    messages = {m["text"]: m["first_players"] for m in group["output"]["messages"]}
+    assert messages == {"sync task of s1@calc.edu": ["s1@calc.edu"], "sync task of s2@calc.edu": ["s2@calc.edu"]}
+    assert [op["count"] for op in group["operations"]] == [10]
