@@ -13,10 +13,15 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import psutil
 
 from bench.children import ChildFailed, Children
+
+# Per process, from its spawn until it has called: 50 Django start-ups sharing 2 busy cores can
+# take minutes each (a first attempt with 120 s timed out on a loaded machine).
+PROCESS_TIMEOUT = 900.0
 
 
 @dataclass
@@ -39,7 +44,8 @@ class FanoutResult:
 
 
 async def _one(children: Children, slots: asyncio.Semaphore, args: list[str],
-               result: FanoutResult, called_at: list[float], *, timeout: float) -> None:
+               result: FanoutResult, called_at: list[float], *, timeout: float,
+               progress: Callable[[str], None] | None) -> None:
     async with slots:
         proc = await children.spawn("original_player.py", *args, stdin=True)
         try:
@@ -51,6 +57,8 @@ async def _one(children: Children, slots: asyncio.Semaphore, args: list[str],
             raise ChildFailed(f"original player pid {proc.pid} failed (exit {proc.returncode}): "
                               f"{children.log_tail()}")
         called_at.append(float(line.split()[1]))
+        if progress is not None and len(called_at) % 50 == 0:
+            progress(f"  {len(called_at)} original-design players have joined and called")
         info = psutil.Process(proc.pid)
         with info.oneshot():
             result.uss_bytes.append(info.memory_full_info().uss)
@@ -63,14 +71,15 @@ async def _one(children: Children, slots: asyncio.Semaphore, args: list[str],
 
 
 async def run_original(children: Children, *, url: str, realm: str, processes: int,
-                       parallel: int, timeout: float = 120.0) -> FanoutResult:
+                       parallel: int, timeout: float = PROCESS_TIMEOUT,
+                       progress: Callable[[str], None] | None = None) -> FanoutResult:
     """Start `processes` original-design players, `parallel` at a time, and measure them."""
     result = FanoutResult(processes=processes, parallel=parallel)
     slots = asyncio.Semaphore(parallel)
     called_at: list[float] = []
     args = ["--url", url, "--realm", realm]
     started = time.monotonic()
-    await asyncio.gather(*(_one(children, slots, args, result, called_at, timeout=timeout)
-                           for _ in range(processes)))
+    await asyncio.gather(*(_one(children, slots, args, result, called_at, timeout=timeout,
+                                progress=progress) for _ in range(processes)))
     result.wall_seconds = max(called_at) - started
     return result

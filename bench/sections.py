@@ -96,4 +96,4 @@ async def measure_original(ctx: BenchContext, *, processes: int, parallel: int) 
     """Section 4: the original one-process-per-player design."""
     ctx.progress(f"[4] original design: {processes} player processes, {parallel} at a time")
     return await run_original(ctx.children, url=ctx.url, realm=ctx.realm,
-                              processes=processes, parallel=parallel)
+                              processes=processes, parallel=parallel, progress=ctx.progress)
