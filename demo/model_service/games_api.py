@@ -32,7 +32,11 @@ PLURAL = {
     "decision": "decisions", "result": "results", "user": "users",
 }
 
-DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=5, sock_read=25)
+# aiohttp's `connect` timeout also covers waiting for a free pooled connection, and under a
+# profiler's load the pool IS the queue in front of the games API: bounding it at a few seconds
+# turned queueing into errors (300 players: 230 "Connection timeout"). So only the TCP connect
+# is bounded tightly; a request (queueing included) gets two minutes, a silent socket one.
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=None, sock_connect=5, sock_read=60)
 DEFAULT_POOL_SIZE = 32
 
 
