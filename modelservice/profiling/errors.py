@@ -8,9 +8,11 @@ Hierarchy (what the `profile` command does with each is in brackets)::
     |   +-- TaskDiscoveryError      the task module is unknown, fails to import or has no task
     |   +-- JoinError               players could not join the router (unreachable, refused, timeout)
     +-- TaskTimeout                 a player's task ran past --task-timeout          [player failed]
+    +-- PlayerStopped               the run was stopped while the player's task ran  [player failed]
 
-Control-flow signals are kept apart from errors: `RunInterrupted` is raised (never by a task) when
-the run is stopped by Ctrl-C, so that code unwinding because of it is not mistaken for a failure.
+Stopping a run (Ctrl-C, SIGTERM) raises nothing: the engine sets its stop event, the executor
+cancels the players still running (recording `PlayerStopped` for each), and the result says
+`interrupted`.
 
 Exceptions of autobahn and aiohttp raised while joining are mapped to `JoinError` in
 `profiling.wamp` (with `raise ... from exc`). Exceptions raised *inside tasks* (including autobahn's
@@ -44,5 +46,5 @@ class TaskTimeout(ProfilerError):
     """A player's task did not finish within --task-timeout; that player has failed the task."""
 
 
-class RunInterrupted(BaseException):
-    """The run was stopped (Ctrl-C). A BaseException so that a task's `except Exception` cannot eat it."""
+class PlayerStopped(ProfilerError):
+    """The run was stopped (Ctrl-C, SIGTERM) while this player's task was still running."""

@@ -25,7 +25,7 @@ from modelservice.simpl import current_http_binding
 
 from .context import TaskContext
 from .discovery import TaskSpec
-from .errors import TaskTimeout
+from .errors import PlayerStopped, TaskTimeout
 from .metrics import GroupMetrics
 from .output_capture import TaskOutput, bind_task_output, use_task_output
 from .players import SimulatedPlayer
@@ -61,11 +61,11 @@ class LocalExecutor:
             runs[asyncio.create_task(self._run_one(task, context), name=f"{task.id}:{name}")] = name
         pending = await _wait_all(set(runs), deadline=deadline, stop=stop)
         if pending:
-            reason = (f"interrupted after {perf_counter() - started:.1f} s" if stop.is_set()
-                      else f"timed out: still running after {timeout:g} s (--task-timeout)")
+            reason = (PlayerStopped(f"interrupted after {perf_counter() - started:.1f} s") if stop.is_set()
+                      else TaskTimeout(f"still running after {timeout:g} s (--task-timeout)"))
             for run in pending:
                 run.cancel()
-                metrics.record_task(runs[run], perf_counter() - started, TaskTimeout(reason))
+                metrics.record_task(runs[run], perf_counter() - started, reason)
             # Give cancelled players a moment to unwind (close sockets); do not wait on stubborn ones.
             await asyncio.wait(pending, timeout=CANCEL_GRACE)
         metrics.wall_seconds = perf_counter() - started  # the denominator of throughput
