@@ -48,7 +48,8 @@ def test_what_tasks_print_is_summarised_per_player_not_interleaved(router_with_p
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     # The swallowed error shows once, counted, with who printed it; not five raw lines.
-    assert re.search(r"^\s+5 x .*refused on purpose.*\[5 player\(s\): p1@calc.edu, ", out, re.M), out
+    # (which players come first in the sample depends on who printed first: not asserted)
+    assert re.search(r"^\s+5 x .*refused on purpose.*\[5 player\(s\): p\d@calc.edu, ", out, re.M), out
     assert "Printed by task 'profile_mixed' on group 0 (10 line(s), 6 distinct)" in out
     assert re.search(r"^\s+1 x done with p3@calc.edu\s+\[1 player\(s\): p3@calc.edu\]", out, re.M), out
     assert "ℹ 100 echoes" in out
