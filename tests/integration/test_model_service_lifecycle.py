@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -84,7 +85,7 @@ def test_a_wrong_ticket_exits_1_without_retrying(backend):
 
 
 def test_an_unreachable_router_exits_1_after_the_connect_timeout(backend):
-    with __import__("socket").socket() as placeholder:
+    with socket.socket() as placeholder:
         placeholder.bind(("127.0.0.1", 0))  # a port nobody listens on (bound, not listening)
         port = placeholder.getsockname()[1]
         env = {**backend.env, "MODEL_SERVICE_WS": f"ws://127.0.0.1:{port}/ws"}
