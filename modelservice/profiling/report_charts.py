@@ -94,9 +94,10 @@ def line_chart(title: str, series: Sequence[Series], *, x_label: str, y_label: s
                      f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{escape(y_format(tick))}</text>')
         tick += y_step
     x_step = _nice_step(x_max - x_min, 8)
+    decimals = 0 if x_step >= 1 else math.ceil(-math.log10(x_step))
     tick = math.ceil(x_min / x_step) * x_step
     while tick <= x_max + 1e-9:
-        label = f"{tick:.0f}" if x_step >= 1 else f"{tick:.2g}"
+        label = f"{tick:.{decimals}f}"
         parts.append(f'<text x="{sx(tick):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="middle" '
                      f'class="axis">{escape(label)}</text>')
         tick += x_step

@@ -112,3 +112,9 @@ def test_quiet_seconds_show_as_zero_throughput_not_as_a_ramp():
                                                     tasks=1)))
     assert re.findall(r"<title>calls/s: (\d+), (\d+)</title>", page) == [
         ("0", "1"), ("1", "0"), ("2", "0"), ("3", "0"), ("4", "1")]
+
+
+def test_a_single_group_size_gets_readable_ticks():
+    svg = line_chart("t", [Series("s", [(300, 5.0)])], x_label="players", y_label="ms")
+    labels = re.findall(r'class="axis">([^<]+)</text>', svg)
+    assert "300" in labels and "299.5" in labels and not any("e+" in label for label in labels)
