@@ -97,7 +97,7 @@ def line_chart(title: str, series: Sequence[Series], *, x_label: str, y_label: s
     decimals = 0 if x_step >= 1 else math.ceil(-math.log10(x_step))
     tick = math.ceil(x_min / x_step) * x_step
     while tick <= x_max + 1e-9:
-        label = f"{tick:.{decimals}f}"
+        label = f"{round(tick, decimals):g}"
         parts.append(f'<text x="{sx(tick):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="middle" '
                      f'class="axis">{escape(label)}</text>')
         tick += x_step
