@@ -110,7 +110,7 @@ class SimplStack:
 
     def __init__(self, run_dir: Path | str, *, api_port: int = 8100, router_port: int = 8080,
                  host: str = "127.0.0.1", realm: str = "realm1", games: Sequence[str] = GAMES,
-                 api_workers: int = 3, ready_timeout: float = READY_TIMEOUT,
+                 api_workers: int = 3, api_threads: int = 4, ready_timeout: float = READY_TIMEOUT,
                  environ: Mapping[str, str] | None = None):
         if host != "127.0.0.1":
             raise ValueError("the demo stack listens on 127.0.0.1 only")
@@ -121,6 +121,9 @@ class SimplStack:
         self.realm = realm
         self.games = tuple(games)
         self.api_workers = api_workers
+        # Threaded (gthread) workers keep HTTP connections alive; sync workers close each one, so
+        # every pooled client request would pay a TCP connect and the profiler would measure that.
+        self.api_threads = api_threads
         self.ready_timeout = ready_timeout
         base = dict(os.environ if environ is None else environ)
         self.service_ticket = secret_from(base, "SIMPL_SERVICE_TICKET")
@@ -190,7 +193,7 @@ class SimplStack:
         from demo.gamesapi.server import GamesApiServer, GamesApiStartError
 
         api = GamesApiServer(self.run_dir, port=self.api_port, workers=self.api_workers,
-                             env=self._base_env)
+                             threads=self.api_threads, env=self._base_env)
         router = RouterServer(self.run_dir, port=self.router_port, realm=self.realm,
                               service_ticket=self.service_ticket, profiler_ticket=self.profiler_ticket,
                               host=self.host)
