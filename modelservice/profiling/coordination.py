@@ -320,7 +320,7 @@ class RunCoordinator:
         return [], local
 
     async def _run_group(self, task_id: str, group: int, members: list[str],
-                         timeout: float) -> dict[str, Any]:
+                         timeout: float, group_size: int | None = None) -> dict[str, Any]:
         metrics = GroupMetrics(str(task_id), int(group))
         task = next((t for t in self._run.tasks if t.id == task_id), None)
         mine = [name for name in members if name in self._local_names]
@@ -331,7 +331,8 @@ class RunCoordinator:
                 metrics.record_task(str(name), 0.0, why)
         if task is not None and mine:
             metrics.merge(await self._local.run_group(task, int(group), mine, timeout=float(timeout),
-                                                      stop=self._worker_stop))
+                                                      stop=self._worker_stop,
+                                                      group_size=int(group_size or len(members))))
         return metrics.to_dict()
 
     def _leave(self, ok: bool, message: str) -> None:

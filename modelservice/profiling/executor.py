@@ -35,10 +35,15 @@ CANCEL_GRACE = 2.0
 
 
 class GroupExecutor(Protocol):
-    """Runs `task` on the players named `members` (group `group`) and returns what was measured."""
+    """Runs `task` on the players named `members` (group `group`) and returns what was measured.
+
+    `group_size` is the size of the whole group, which tasks see as `workers_count`; it differs
+    from `len(members)` when the group is split over several processes.
+    """
 
     async def run_group(self, task: TaskSpec, group: int, members: Sequence[str], *,
-                        timeout: float, stop: asyncio.Event) -> GroupMetrics: ...
+                        timeout: float, stop: asyncio.Event,
+                        group_size: int | None = None) -> GroupMetrics: ...
 
 
 class LocalExecutor:
@@ -49,7 +54,8 @@ class LocalExecutor:
         self.current: GroupMetrics | None = None  # the group running now, read by live progress
 
     async def run_group(self, task: TaskSpec, group: int, members: Sequence[str], *,
-                        timeout: float, stop: asyncio.Event) -> GroupMetrics:
+                        timeout: float, stop: asyncio.Event,
+                        group_size: int | None = None) -> GroupMetrics:
         loop = asyncio.get_running_loop()
         metrics = self.current = GroupMetrics(task.id, group)
         deadline = loop.time() + timeout
@@ -57,7 +63,7 @@ class LocalExecutor:
         runs: dict[asyncio.Task, str] = {}
         for name in members:
             context = TaskContext(self.players[name], metrics, group=group,
-                                  workers_count=len(members), loop=loop, deadline=deadline)
+                                  workers_count=group_size or len(members), loop=loop, deadline=deadline)
             runs[asyncio.create_task(self._run_one(task, context), name=f"{task.id}:{name}")] = name
         pending = await _wait_all(set(runs), deadline=deadline, stop=stop)
         if pending:

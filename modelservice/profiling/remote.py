@@ -57,31 +57,35 @@ class RemoteExecutor:
         self.links = links
 
     async def run_group(self, task: TaskSpec, group: int, members: Sequence[str], *,
-                        timeout: float, stop: asyncio.Event) -> GroupMetrics:
+                        timeout: float, stop: asyncio.Event,
+                        group_size: int | None = None) -> GroupMetrics:
+        group_size = group_size or len(members)
         local_members = [name for name in members if self.owners.get(name) is None]
         remote: dict[int, list[str]] = {}
         for name in members:
             owner = self.owners.get(name)
             if owner is not None:
                 remote.setdefault(owner, []).append(name)
-        runs = [self.run_on_worker(self.links[owner], task, group, names, timeout=timeout, stop=stop)
+        runs = [self.run_on_worker(self.links[owner], task, group, names, timeout=timeout, stop=stop,
+                                   group_size=group_size)
                 for owner, names in remote.items()]
         if local_members:
-            runs.append(self.local.run_group(task, group, local_members, timeout=timeout, stop=stop))
+            runs.append(self.local.run_group(task, group, local_members, timeout=timeout, stop=stop,
+                                             group_size=group_size))
         merged = GroupMetrics(task.id, group)
         for measured in await asyncio.gather(*runs):
             merged.merge(measured)
         return merged
 
     async def run_on_worker(self, link: WorkerLink, task: TaskSpec, group: int, names: list[str], *,
-                            timeout: float, stop: asyncio.Event) -> GroupMetrics:
+                            timeout: float, stop: asyncio.Event, group_size: int) -> GroupMetrics:
         """`names` run on `link`'s process; on any failure of the worker, they fail with its name."""
         started = perf_counter()
         if link.gone:
             return _all_failed(task.id, group, names, 0.0,
                                f"worker {link.label} left the run earlier: {link.gone_reason}")
         call = asyncio.ensure_future(
-            link.session.call(link.run_group_uri, task.id, group, list(names), timeout))
+            link.session.call(link.run_group_uri, task.id, group, list(names), timeout, group_size))
         gone = asyncio.ensure_future(link.gone_event.wait())
         stopped = asyncio.ensure_future(stop.wait())
         limit = timeout + REMOTE_MARGIN

@@ -71,9 +71,11 @@ def test_missing_message_counts_and_names_who_joined():
 class FakeLocal:
     def __init__(self):
         self.calls = []
+        self.group_sizes = []
 
-    async def run_group(self, task, group, members, *, timeout, stop):
+    async def run_group(self, task, group, members, *, timeout, stop, group_size=None):
         self.calls.append(list(members))
+        self.group_sizes.append(group_size)
         metrics = GroupMetrics(task.id, group)
         for name in members:
             metrics.record_task(name, 0.01)
@@ -81,7 +83,11 @@ class FakeLocal:
 
 
 class AnsweringSession:
-    async def call(self, uri, task_id, group, members, timeout):
+    def __init__(self):
+        self.group_sizes = []
+
+    async def call(self, uri, task_id, group, members, timeout, group_size):
+        self.group_sizes.append(group_size)
         metrics = GroupMetrics(task_id, group)
         for name in members:
             metrics.record_task(name, 0.02)
@@ -115,6 +121,15 @@ def test_remote_groups_merge_local_and_worker_metrics(monkeypatch):
     merged = run_group(executor, ["lead", "a", "b", "c"])
     assert (merged.succeeded, merged.failed) == (4, 0)
     assert executor.local.calls == [["lead"]]
+
+
+def test_every_part_of_a_split_group_is_told_the_whole_group_size():
+    sessions = {1: AnsweringSession(), 2: AnsweringSession()}
+    executor, _ = make(sessions)
+    run_group(executor, ["lead", "a", "b", "c"])
+    # workers_count in a task is the group's size, not the share of the process running it.
+    assert executor.local.group_sizes == [4]
+    assert sessions[1].group_sizes == [4] and sessions[2].group_sizes == [4]
 
 
 def test_a_failing_worker_is_named_and_not_called_again():

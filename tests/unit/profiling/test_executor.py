@@ -64,14 +64,16 @@ def players():
     RELEASE.set()
 
 
-def run_group(players, method, *, members=("p0", "p1", "p2"), timeout=5.0, stop_after=None):
+def run_group(players, method, *, members=("p0", "p1", "p2"), timeout=5.0, stop_after=None,
+              group_size=None):
     async def scenario():
         stop = asyncio.Event()
         if stop_after is not None:
             asyncio.get_running_loop().call_later(stop_after, stop.set)
         started = time.monotonic()
         metrics = await LocalExecutor(players).run_group(spec(method), 3, list(members),
-                                                         timeout=timeout, stop=stop)
+                                                         timeout=timeout, stop=stop,
+                                                         group_size=group_size)
         return metrics, time.monotonic() - started
     return asyncio.run(scenario())
 
@@ -84,6 +86,11 @@ def test_every_player_runs_a_fresh_instance_with_its_identity(players):
                                                  ("p2", "p2@calc.edu", 3, 3)]
     assert str(metrics.stats["n"]) == "3 players"
     assert metrics.durations.get_total_count() == 3
+
+
+def test_workers_count_is_the_whole_group_when_this_process_runs_a_share(players):
+    run_group(players, "profile_ok", members=("p0",), group_size=5)
+    assert [seen[4] for seen in SEEN] == [5]
 
 
 def test_a_raising_task_fails_that_player_only(players):
