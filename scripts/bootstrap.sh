@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Creates .venv (once) and installs the project with its test and demo dependencies.
 # Idempotent: re-installs only when a requirements file or setup.py changed.
+# --with-browser: also make sure Debian's chromium is there (the tests render the HTML report in it).
 set -euo pipefail
+with_browser=""
+[ "${1:-}" = "--with-browser" ] && with_browser=1
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
@@ -37,7 +40,7 @@ fi
 
 # The HTML report's browser test renders it in Debian's chromium. Installed when missing (always
 # so in CI=true) if we are root with apt-get; otherwise that test skips and says why.
-if ! command -v chromium >/dev/null 2>&1; then
+if [ -n "$with_browser" ] && ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "bootstrap: installing chromium with apt-get (HTML report browser test)" >&2
         if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
