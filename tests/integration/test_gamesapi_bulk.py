@@ -3,24 +3,12 @@ import uuid
 
 import pytest
 
-from demo.gamesapi.server import GamesApiServer
 from demo.seed import GamesApiClient
 from demo.seed._http import next_link
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with GamesApiServer(tmp_path_factory.mktemp("gamesapi-bulk"), workers=2) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def staff(api):
-    client = GamesApiClient(api.url, api.staff_auth)
-    yield client
-    client.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from demo.gamesapi.server import GamesApiServer
 from demo.seed import GamesApiClient
 
 pytestmark = pytest.mark.integration
@@ -13,17 +12,6 @@ pytestmark = pytest.mark.integration
 THREADS = 8
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with GamesApiServer(tmp_path_factory.mktemp("gamesapi-concurrency"), workers=3) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def staff(api):
-    client = GamesApiClient(api.url, api.staff_auth)
-    yield client
-    client.close()
 
 
 @pytest.fixture

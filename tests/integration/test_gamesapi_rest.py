@@ -3,8 +3,6 @@ import uuid
 
 import pytest
 
-from demo.gamesapi.server import GamesApiServer
-from demo.seed import GamesApiClient
 
 pytestmark = pytest.mark.integration
 
@@ -13,17 +11,6 @@ RUNUSER_KEYS = {"id", "user", "run", "world", "role", "leader", "active", "data"
                 "last_name", "run_active", "created", "updated"}
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with GamesApiServer(tmp_path_factory.mktemp("gamesapi-rest"), workers=2) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def staff(api):
-    client = GamesApiClient(api.url, api.staff_auth)
-    yield client
-    client.close()
 
 
 @pytest.fixture

@@ -21,12 +21,6 @@ def api(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def staff(api):
-    client = GamesApiClient(api.url, api.staff_auth)
-    yield client
-    client.close()
-
 
 @pytest.fixture
 def clients(api):

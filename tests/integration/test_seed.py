@@ -8,25 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from demo.gamesapi.server import GamesApiServer
 from demo.seed import GamesApiClient, SeedError, read_emails_file, seed, seed_game
 
 pytestmark = pytest.mark.integration
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with GamesApiServer(tmp_path_factory.mktemp("seed"), workers=3) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def staff(api):
-    client = GamesApiClient(api.url, api.staff_auth)
-    yield client
-    client.close()
 
 
 def _run(staff, slug, name):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +23,12 @@ from modelservice.simpl import (
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def games_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GamesApiServer]:
-    # Threads make gunicorn use gthread workers, which keep connections alive.
-    with GamesApiServer(tmp_path_factory.mktemp("gamesapi"), port=0, workers=2,
-                        threads=2) as server:
-        yield server
-
 
 @pytest.fixture
-def client_env(games_api: GamesApiServer, monkeypatch: pytest.MonkeyPatch) -> GamesApiServer:
-    for name, value in games_api.client_env.items():
+def client_env(api: GamesApiServer, monkeypatch: pytest.MonkeyPatch) -> GamesApiServer:
+    for name, value in api.client_env.items():
         monkeypatch.setenv(name, value)
-    return games_api
+    return api
 
 
 def unique(prefix: str) -> str:
@@ -178,8 +170,8 @@ def connections_opened(url: str, auth: tuple[str, str], requests: int) -> int:
     return len(created)
 
 
-def test_a_player_pool_keeps_one_connection_alive(games_api: GamesApiServer) -> None:
-    assert connections_opened(games_api.url, games_api.staff_auth, 10) == 1
+def test_a_player_pool_keeps_one_connection_alive(api: GamesApiServer) -> None:
+    assert connections_opened(api.url, api.staff_auth, 10) == 1
 
 
 def test_sync_gunicorn_workers_close_connections_and_the_client_copes(tmp_path: Path) -> None:
