@@ -16,7 +16,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from demo.stack.core import SimplStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -40,10 +39,9 @@ ODD_EMAILS = ["first.last+x_y-z@calc.edu", "a1@calc.edu", "o_k-2@div.example.org
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with SimplStack(tmp_path_factory.mktemp("stack"), api_port=0, router_port=0,
-                    games=("simpl-calc",)) as running:
-        yield running
+def stack(simpl_stack):
+    """The session's shared stack (tests/conftest.py); runs here use their own run ids."""
+    return simpl_stack
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ import pytest
 from demo.router.client import wamp_session
 from demo.seed import seed_game
 from demo.seed._http import GamesApiClient
-from demo.stack.core import SimplStack
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -43,10 +42,9 @@ PROBE_TASK = textwrap.dedent('''
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with SimplStack(tmp_path_factory.mktemp("stack"), api_port=0, router_port=0,
-                    games=("simpl-calc",)) as running:
-        yield running
+def stack(simpl_stack):
+    """The session's shared stack (tests/conftest.py); runs here use their own run ids."""
+    return simpl_stack
 
 
 @pytest.fixture
