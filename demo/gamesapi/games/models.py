@@ -182,31 +182,30 @@ class Period(Stamped):
             return None
 
 
-def _unique_per_period_and_role(prefix: str) -> list[models.UniqueConstraint]:
-    """(name, period, role) unique, and (name, period) unique among rows without a role.
+class PeriodEntry(Stamped):
+    """What players and the model service write on a period: Decision and Result have one shape.
 
-    Two partial indexes instead of one NULLS NOT DISTINCT constraint, because SQLite cannot do the
-    latter; together they make a duplicate null-role decision or result impossible in the database,
-    which the reference allows (and which the div game's concurrent result writes then trip over).
+    (name, period, role) is unique, and so is (name, period) among rows without a role: two partial
+    indexes instead of one NULLS NOT DISTINCT constraint, because SQLite cannot do the latter.
+    Together they make a duplicate null-role decision or result impossible in the database, which
+    the reference allows (and which the div game's concurrent result writes then trip over).
     """
-    return [
-        models.UniqueConstraint(fields=["name", "period", "role"], condition=Q(role__isnull=False),
-                                name=f"{prefix}_unique_name_period_role"),
-        models.UniqueConstraint(fields=["name", "period"], condition=Q(role__isnull=True),
-                                name=f"{prefix}_unique_name_period_no_role"),
-    ]
 
-
-class Decision(Stamped):
     name = models.CharField(max_length=100)
     data = models.JSONField(default=dict, blank=True)
-    period = models.ForeignKey(Period, related_name="decisions", on_delete=models.CASCADE)
-    # CASCADE, not SET_NULL: nulling two roles' decisions would collide on the no-role constraint.
-    role = models.ForeignKey(Role, related_name="decisions", null=True, blank=True, default=None,
+    period = models.ForeignKey(Period, related_name="%(class)ss", on_delete=models.CASCADE)
+    # CASCADE, not SET_NULL: nulling two roles' rows would collide on the no-role constraint.
+    role = models.ForeignKey(Role, related_name="%(class)ss", null=True, blank=True, default=None,
                              on_delete=models.CASCADE)
 
     class Meta:
-        constraints = _unique_per_period_and_role("decision")
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["name", "period", "role"], condition=Q(role__isnull=False),
+                                    name="%(class)s_unique_name_period_role"),
+            models.UniqueConstraint(fields=["name", "period"], condition=Q(role__isnull=True),
+                                    name="%(class)s_unique_name_period_no_role"),
+        ]
 
     @property
     def run_active(self) -> bool | None:
@@ -216,19 +215,11 @@ class Decision(Stamped):
             return None
 
 
-class Result(Stamped):
-    name = models.CharField(max_length=100)
-    data = models.JSONField(default=dict, blank=True)
-    period = models.ForeignKey(Period, related_name="results", on_delete=models.CASCADE)
-    role = models.ForeignKey(Role, related_name="results", null=True, blank=True, default=None,
-                             on_delete=models.CASCADE)
+class Decision(PeriodEntry):
+    class Meta(PeriodEntry.Meta):
+        pass
 
-    class Meta:
-        constraints = _unique_per_period_and_role("result")
 
-    @property
-    def run_active(self) -> bool | None:
-        try:
-            return self.period.run_active
-        except ObjectDoesNotExist:
-            return None
+class Result(PeriodEntry):
+    class Meta(PeriodEntry.Meta):
+        pass
