@@ -133,20 +133,6 @@ async def subscribed(session: Any, *topics: str) -> AsyncIterator[asyncio.Queue]
                 await subscription.unsubscribe()
 
 
-def crossbar_wampcra_key(password: str, extra: dict[str, Any]) -> bytes:
-    """The key a browser must sign a salted WAMP-CRA challenge with, under Crossbar 26.
-
-    Crossbar 26.10 runs PBKDF2 over the secret the authenticator returns when a salt is
-    present (crossbar/router/auth/wampcra.py, `_compute_challenge`). The authenticator returns
-    the Django digest, which is already derive_key(password, salt, iterations, keylen); so the
-    client's key is that digest derived once more with the same parameters.
-    """
-    from autobahn.wamp.auth import derive_key
-
-    params = (extra["salt"], extra["iterations"], extra["keylen"])
-    return derive_key(derive_key(password, *params), *params)
-
-
 @contextlib.asynccontextmanager
 async def browser_session(backend: Backend, authid: str, password: str, *,
                           double_derive: bool = True, timeout: float = 20.0
@@ -158,6 +144,7 @@ async def browser_session(backend: Backend, authid: str, password: str, *,
     from autobahn.wamp.types import ComponentConfig
 
     from demo.router.client import JoinRefused
+    from modelservice.profiling.wamp import salted_wampcra_key
 
     loop = asyncio.get_running_loop()
     joined: asyncio.Future = loop.create_future()
@@ -169,8 +156,9 @@ async def browser_session(backend: Backend, authid: str, password: str, *,
 
         def onChallenge(self, challenge: Any) -> bytes:
             extra = challenge.extra
-            key = (crossbar_wampcra_key(password, extra) if double_derive else
-                   derive_key(password, extra["salt"], extra["iterations"], extra["keylen"]))
+            # Crossbar 26 derives once more on its side (modelservice.profiling.wamp explains).
+            params = (extra["salt"], extra["iterations"], extra["keylen"])
+            key = salted_wampcra_key(password, *params) if double_derive else derive_key(password, *params)
             return compute_wcs(key, extra["challenge"])
 
         def onJoin(self, details: Any) -> None:
