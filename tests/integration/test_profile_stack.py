@@ -141,3 +141,30 @@ def test_wampcra_with_a_wrong_password_is_one_clear_refusal(simpl_stack, tmp_pat
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and f"refused the login of {emails[1]}" in lines[0], done.stderr
+
+
+def profile_sh(stack, game_slug, *args):
+    """scripts/profile.sh from the game directory (here the repo, which has manage.py), one process a player."""
+    venv_bin = str(Path(sys.executable).parent)
+    env = dict(os.environ, **stack.env, GAME_SLUG=game_slug, PYTHONUNBUFFERED="1",
+               PATH=os.pathsep.join([venv_bin, os.environ.get("PATH", "")]))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("ROOT_TOPIC", None)
+    return subprocess.run([str(REPO / "scripts" / "profile.sh"), *args, "-U", stack.router_url],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_DEADLINE)
+
+
+@pytest.mark.timeout(RUN_DEADLINE + 120)
+def test_legacy_task_files_run_unchanged_through_profile_sh(simpl_stack, tmp_path):
+    """The issue's own words: `profile.sh -m <module> -u emails.txt -g 1`, every decision stored."""
+    emails, users = seed(simpl_stack, "calc", "p", 3, tmp_path)
+    done = profile_sh(simpl_stack, "simpl-calc", "-m", "tests.fixtures.legacy_tasks.calc", "-u", users, "-g", "1")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "workers=3" in done.stdout and "ERROR" not in done.stdout
+    assert calc_outcomes(simpl_stack, "p") == expected_calc(emails, "p")
+
+    emails, users = seed(simpl_stack, "div", "q", 4, tmp_path)
+    done = profile_sh(simpl_stack, "simpl-div", "-m", "tests.fixtures.legacy_tasks.div", "-u", users, "-g", "1")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert div_outcomes(simpl_stack, "q") == {"World 1": ([1.0, 2.0], [0.5]),
+                                              "World 2": ([3.0, 4.0], [0.75])}
