@@ -56,7 +56,7 @@ say "seeding simpl-calc ($calc_players players) and simpl-div ($div_players play
 status=0
 for game in calc div; do
     say "profiling simpl-$game: every player logs in and submits a decision"
-    GAME_SLUG=simpl-$game "$python" manage.py profile -m "profilers.$game" \
+    GAME_SLUG=simpl-$game "$python" manage.py profile -m profilers \
         --users-file "$run_dir/$game-emails.txt" -g 1 \
         --report "$run_dir/$game-report.json" --html "$run_dir/$game-report.html" || status=$?
 done

@@ -4,7 +4,9 @@ Discovery reuses unittest's loader, as the original profiler did, so task files 
 are found the same way and in the same order (file name, class, method name). What changes is
 that failure is loud: a task file that does not import is reported with its traceback and stops
 the run (unittest would turn it into a "failed test" and carry on), and finding no task at all
-is an error rather than a run that does nothing and exits 0.
+is an error rather than a run that does nothing and exits 0. unittest's skip decorators work as
+task authors expect (`@unittest.skipUnless(settings.GAME_SLUG == "simpl-div", ...)` on a class or
+a method): such a task is found, carries its `skip_reason`, and the engine reports it unrun.
 
 Not for: running tasks (executor.py) or constructing the ProfileCase instances (tasks.py).
 """
@@ -32,6 +34,7 @@ class TaskSpec:
     id: str
     case_class: type
     method_name: str
+    skip_reason: str | None = None
 
     @property
     def is_async(self) -> bool:
@@ -67,7 +70,7 @@ def discover_tasks(module: str) -> list[TaskSpec]:
         raise TaskDiscoveryError(
             f"a task file in {module} failed to import:\n" + "\n".join(loader.errors).rstrip())
     tasks = [
-        TaskSpec(case.id(), type(case), case._testMethodName)
+        TaskSpec(case.id(), type(case), case._testMethodName, _skip_reason(case))
         for case in _flatten(suite) if isinstance(case, ProfileCase)
     ]
     if not tasks:
@@ -75,6 +78,14 @@ def discover_tasks(module: str) -> list[TaskSpec]:
             f"no profile tasks found in {module}: expected {TASK_FILE_PATTERN} files with "
             f"ProfileCase subclasses whose methods start with '{TASK_PREFIX}'")
     return tasks
+
+
+def _skip_reason(case: unittest.TestCase) -> str | None:
+    """Why unittest's skip decorators say not to run this task (on its class or method), or None."""
+    for holder in (type(case), getattr(type(case), case._testMethodName)):
+        if getattr(holder, "__unittest_skip__", False):
+            return getattr(holder, "__unittest_skip_why__", "") or "skipped"
+    return None
 
 
 def _import(module: str) -> ModuleType:

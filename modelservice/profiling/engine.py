@@ -25,7 +25,7 @@ from typing import Any, Callable
 import txaio
 
 from .discovery import TaskSpec, discover_tasks
-from .errors import ConfigurationError, JoinError
+from .errors import ConfigurationError, JoinError, TaskDiscoveryError
 from .coordination import RunCoordinator, default_run_id
 from .executor import GroupExecutor, LocalExecutor
 from .groups import build_roster
@@ -92,6 +92,7 @@ class ProfileRun:
     def __init__(self, config: RunConfig, *, executor: GroupExecutor | None = None) -> None:
         self.config = config
         self.tasks: list[TaskSpec] = []
+        self.skipped: list[TaskSpec] = []  # found, but a unittest skip decorator says not to run them
         self.identities: list[PlayerIdentity] = []
         self.players: dict[str, SimulatedPlayer] = {}
         self.metrics = RunMetrics()
@@ -106,7 +107,13 @@ class ProfileRun:
 
     def prepare(self) -> None:
         """Discover tasks and players; ConfigurationError for anything that makes the run pointless."""
-        self.tasks = discover_tasks(self.config.module)
+        found = discover_tasks(self.config.module)
+        self.skipped = [task for task in found if task.skip_reason]
+        self.tasks = [task for task in found if not task.skip_reason]
+        if not self.tasks:
+            raise TaskDiscoveryError(
+                f"every task in {self.config.module} is skipped ("
+                + "; ".join(f"{task.id}: {task.skip_reason}" for task in self.skipped) + ")")
         self.identities = self._local_identities()
         workers = self.config.workers
         run_id = self.config.run_id

@@ -2,6 +2,7 @@
 
 `ConsoleReporter` listens to the engine's events and writes:
 
+* `- Skipping task '<id>': <reason>` for tasks a unittest skip decorator turns off;
 * `→ Running task '<id>' on group <g> (<n> players)` when a group starts;
 * `✓ Task '<id>' on group <g> done in X.XXX s`, with `ℹ <stat>` lines for publish_stat values,
   or `✗ Task '<id>' on group <g> failed: k of n players failed` naming the first players and errors;
@@ -50,6 +51,11 @@ class ConsoleReporter:
         self._heading = getattr(style, "MIGRATE_HEADING", _plain)
 
     # -- engine events ---------------------------------------------------------------------------
+
+    def run_started(self, run: Any) -> None:
+        if self.verbosity >= 1:
+            for task in run.skipped:
+                self.write(self._notice(f"- Skipping task '{task.id}': {task.skip_reason}"))
 
     def group_started(self, task: str, group: int, players: int) -> None:
         if self.verbosity >= 1:

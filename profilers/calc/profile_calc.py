@@ -3,10 +3,15 @@
 Run after seeding a fresh run (each player's scenario must still have one period):
     ./manage.py profile -m profilers.calc -g 1 --users-file emails.txt
 """
+import unittest
+
+from django.conf import settings
+
 from modelservice.profiler import ProfileCase
 from profilers._player import find_runuser, log_in, model_topic, run_name_and_number
 
 
+@unittest.skipUnless(settings.GAME_SLUG == "simpl-calc", "a simpl-calc task (GAME_SLUG is another game)")
 class ProfileCalc(ProfileCase):
     async def profile_submit_decision(self):
         email = self.user_email

@@ -3,10 +3,15 @@
 Run after seeding a fresh run, with both players of each world in the users file:
     ./manage.py profile -m profilers.div -g 1 --users-file emails.txt
 """
+import unittest
+
+from django.conf import settings
+
 from modelservice.profiler import ProfileCase
 from profilers._player import find_runuser, log_in, model_topic, run_name_and_number
 
 
+@unittest.skipUnless(settings.GAME_SLUG == "simpl-div", "a simpl-div task (GAME_SLUG is another game)")
 class ProfileDiv(ProfileCase):
     async def profile_submit_decision(self):
         email = self.user_email

@@ -36,7 +36,8 @@ def router(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tasks_dir(tmp_path_factory):
-    """Packages e2e_ok (succeeds), e2e_raises (one player raises), e2e_hangs, e2e_broken (import error)."""
+    """Packages e2e_ok (succeeds), e2e_raises (one player raises), e2e_hangs, e2e_broken (import error),
+    e2e_skips (one task skipped by a unittest decorator), e2e_all_skipped."""
     root = tmp_path_factory.mktemp("tasks")
     sources = {
         "e2e_ok": """
@@ -64,6 +65,28 @@ def tasks_dir(tmp_path_factory):
         """,
         "e2e_broken": """
             import not_installed_anywhere_e2e
+        """,
+        "e2e_skips": """
+            import unittest
+            from modelservice.profiler import ProfileCase
+
+            @unittest.skip("a task of another game")
+            class ProfileOtherGame(ProfileCase):
+                async def profile_never(self):
+                    raise AssertionError("a skipped task ran")
+
+            class ProfileThisGame(ProfileCase):
+                async def profile_runs(self):
+                    pass
+        """,
+        "e2e_all_skipped": """
+            import unittest
+            from modelservice.profiler import ProfileCase
+
+            class ProfileNothing(ProfileCase):
+                @unittest.skip("nothing to do here")
+                async def profile_never(self):
+                    pass
         """,
     }
     for package, source in sources.items():
@@ -111,6 +134,21 @@ def test_a_successful_run_exits_0_and_prints_progress_and_summary(router, tasks_
     assert "✓ Task 'e2e_ok.profile_tasks.ProfileOk.profile_hello' on group 0 done in" in done.stdout
     assert "All tasks done in" in done.stdout and "Tasks (duration in ms, slowest first)" in done.stdout
     assert done.stderr.strip() == ""
+
+
+def test_skipped_tasks_are_named_and_not_run(router, tasks_dir):
+    done = profile(router, tasks_dir, "-m", "e2e_skips", "--user-email", "b1@calc.edu")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("- Skipping task 'e2e_skips.profile_tasks.ProfileOtherGame.profile_never': "
+            "a task of another game") in done.stdout
+    assert "Running task 'e2e_skips.profile_tasks.ProfileThisGame.profile_runs'" in done.stdout
+    assert "ProfileOtherGame.profile_never' on group" not in done.stdout
+
+
+def test_a_module_whose_every_task_is_skipped_is_a_configuration_error(router, tasks_dir):
+    done = profile(router, tasks_dir, "-m", "e2e_all_skipped", "--user-email", "b1@calc.edu")
+    assert done.returncode == 2
+    assert "every task in e2e_all_skipped is skipped" in one_error_line(done)
 
 
 def test_a_task_that_raises_exits_1_and_names_the_player(router, tasks_dir, tmp_path):

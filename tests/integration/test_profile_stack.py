@@ -76,9 +76,12 @@ def expected_calc(emails, run_name):
 
 @pytest.mark.timeout(RUN_DEADLINE + 120)
 def test_300_calc_players_from_one_users_file_in_one_process(simpl_stack, tmp_path):
+    """The issue's words: `-m profilers` (every example; the div one skips itself for simpl-calc)."""
     emails, users = seed(simpl_stack, "calc", "load", 300, tmp_path)
-    done = profile(simpl_stack, "simpl-calc", "-m", "profilers.calc", "--users-file", users)
+    done = profile(simpl_stack, "simpl-calc", "-m", "profilers", "--users-file", users)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "- Skipping task 'profilers.div.profile_div.ProfileDiv.profile_submit_decision'" in done.stdout
+    assert "Running task 'profilers.anonymous.profile_game.ProfileGame.profile_get_phases'" in done.stdout
     assert ("→ Running task 'profilers.calc.profile_calc.ProfileCalc.profile_submit_decision' "
             "on group 0 (300 players)") in done.stdout
     assert calc_outcomes(simpl_stack, "load") == expected_calc(emails, "load")

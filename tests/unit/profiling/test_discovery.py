@@ -72,6 +72,26 @@ def test_an_import_error_in_a_task_file_stops_with_its_traceback(package):
     assert "Traceback" in message and "no_such_dependency_xyz" in message
 
 
+def test_unittest_skip_decorators_mark_tasks_with_their_reason(package):
+    name, _, write = package
+    write("profile_skips.py", """
+        import unittest
+        from modelservice.profiler import ProfileCase
+
+        @unittest.skipUnless(False, "another game's task")
+        class ProfileOther(ProfileCase):
+            async def profile_a(self): pass
+
+        class ProfileMine(ProfileCase):
+            async def profile_b(self): pass
+
+            @unittest.skip("not today")
+            async def profile_c(self): pass
+    """)
+    reasons = {task.id.rsplit(".", 1)[1]: task.skip_reason for task in discover_tasks(name)}
+    assert reasons == {"profile_a": "another game's task", "profile_b": None, "profile_c": "not today"}
+
+
 def test_no_task_is_an_error(package):
     name, _, write = package
     write("profile_empty.py", "X = 1\n")
