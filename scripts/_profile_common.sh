@@ -13,6 +13,7 @@ usersfile=""
 wsurl="${MODEL_SERVICE_WS:-}"
 run_id=""
 emails=()
+extra=()  # options after `--`, given to every process (only the run's leader writes reports)
 pids=()
 labels=()
 
@@ -23,7 +24,7 @@ die() {  # die <exit code> <message>: one line on stderr
 
 usage() {
     cat <<EOF
-usage: $PROG [-h] [-m module] [-w players] [-g groups] [-u usersfile] [-U ws_url]
+usage: $PROG [-h] [-m module] [-w players] [-g groups] [-u usersfile] [-U ws_url] [-- OPTIONS]
 
 Runs one profile process per player; they meet as one run through the router (run id made here).
   -m module     dotted package of the profile_*.py tasks (default: env PROFILER_MODULE)
@@ -33,6 +34,8 @@ Runs one profile process per player; they meet as one run through the router (ru
                 one process per email, and -w is the number of emails
   -U ws_url     router URL (default: env MODEL_SERVICE_WS)
   -h            this help
+  -- OPTIONS    further options for every profile process, e.g. -- --report run.json --fail-on 'p95<1s'
+                (the run's leader writes the reports and checks the thresholds for the whole run)
 Environment: PROFILE_MANAGE overrides the command that runs 'profile' ($DEFAULT_MANAGE).
 Exit status: 0 when every process succeeded; otherwise the highest exit status among them.
 EOF
@@ -57,8 +60,13 @@ parse_options() {
             *) die 2 "unknown option -$OPTARG; see $PROG -h" ;;
         esac
     done
+    local last_parsed=$((OPTIND - 1)) after_dashes=""
+    (( last_parsed >= 1 )) && [[ "${!last_parsed}" == "--" ]] && after_dashes=1
     shift $((OPTIND - 1))
-    (( $# == 0 )) || die 2 "unexpected argument '$1'; see $PROG -h"
+    if (( $# )); then
+        [[ -n "$after_dashes" ]] || die 2 "unexpected argument '$1'; options for the profile command go after --; see $PROG -h"
+        extra=("$@")
+    fi
     [[ -n "$module" ]] || die 2 "no task module: pass -m (e.g. -m profilers.calc) or set PROFILER_MODULE"
     if [[ -n "$usersfile" ]]; then
         read_users_file "$usersfile"
@@ -130,6 +138,7 @@ start_processes() {  # start_processes <command words...>: one process per playe
     local common i
     common=(profile -m "$module" -w "$workers" -g "$groups" --run-id "$run_id" --log-level error)
     [[ -n "$wsurl" ]] && common+=(--url "$wsurl")
+    common+=("${extra[@]}")
     trap cleanup EXIT
     trap 'on_signal 130' INT
     trap 'on_signal 143' TERM

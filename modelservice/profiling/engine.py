@@ -74,6 +74,9 @@ class RunResult:
     tasks: int
     players: int
     failure: str | None = None  # a run-level failure (e.g. a coordinated worker or leader lost)
+    # False in a worker process of a coordinated run: its players' metrics went to the leader,
+    # whose report covers the whole run, so this process has nothing of its own to report.
+    reports_here: bool = True
 
     @property
     def failed_players(self) -> int:
@@ -154,12 +157,12 @@ class ProfileRun:
             self._stop.set()
         seconds = 0.0
         completed = False
+        names = [identity.name for identity in self.identities]
         for listener in self.events.run_started:
             listener(self)
         try:
             await self._join_players()
             executor = self.executor or LocalExecutor(self.players)
-            names = [identity.name for identity in self.identities]
             if self.coordinator is not None:
                 # The leader gets every process's players and an executor reaching them; a
                 # worker serves the leader's groups inside begin() and gets no players.
@@ -182,8 +185,14 @@ class ProfileRun:
         for listener in self.events.run_finished:
             listener(self.metrics, seconds, interrupted=interrupted)
         failure = self.coordinator.failure if self.coordinator is not None else None
-        return RunResult(self.metrics, seconds, interrupted, len(self.tasks), len(self.identities),
-                         failure)
+        # The leader of a coordinated run counts every process's players, as its report covers them.
+        return RunResult(self.metrics, seconds, interrupted, len(self.tasks), len(names),
+                         failure, reports_here=self.reports_here)
+
+    @property
+    def reports_here(self) -> bool:
+        """Whether this process reports the run: not when it served another process's leader."""
+        return self.coordinator is None or self.coordinator.role != "worker"
 
     async def _run_group(self, executor: GroupExecutor, task: TaskSpec, group: int,
                          members: list[str]) -> None:

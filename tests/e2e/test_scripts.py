@@ -5,6 +5,7 @@ player when it starts (so tests wait on files, not on sleeps) and can be told to
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -81,6 +82,21 @@ def test_profile_sh_runs_one_process_per_email_of_a_messy_users_file(stack, prob
     assert "on group 0 (3 players)" in out and "All tasks done" in out
     assert "\nseconds=" in out
     assert sorted(p.read_text() for p in marks.iterdir()) == sorted(ODD_EMAILS)
+
+
+def test_profile_sh_passes_options_after_dashes_and_only_the_leader_reports(stack, probe):
+    path, marks = probe
+    report = path / "run.json"
+    result = subprocess.run([str(PROFILE_SH), "-m", "probe_tasks", "-u", str(users_file(path)),
+                             "-U", stack.router_url, "--", "--report", str(report)],
+                            cwd=REPO, env=script_env(stack, path, marks), capture_output=True, text=True,
+                            timeout=90)
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(report.read_text())
+    assert document["run"]["players"] == 3
+    assert [(group["players"], group["succeeded"]) for group in document["groups"]] == [(3, 3)]
+    assert result.stdout.count("Reports written:") == 1
+    assert result.stdout.count("worker of a coordinated run") == 2
 
 
 def test_profile_sh_without_users_file_runs_w_named_workers(stack, probe):

@@ -8,6 +8,7 @@ instead of sleeping) and can be told to hang.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -231,3 +232,55 @@ def test_a_process_too_many_is_refused_with_a_clear_line(stack, launch, probe):
     assert "has already started" in output and rid in output
     first.send_signal(signal.SIGTERM)
     assert finish(first, timeout=30)[0] == 130
+
+
+COUNTED_TASK = textwrap.dedent('''
+    from django.conf import settings
+    from modelservice.profiler import ProfileCase
+    from modelservice.simpl import games_client_factory
+
+    class Counted(ProfileCase):
+        async def profile_counted(self):
+            for _ in range(3):
+                await self.call(f"{settings.ROOT_TOPIC}.model.game.get_phases")
+            async with games_client_factory() as api:
+                await api.games.get(slug=settings.GAME_SLUG)
+''')
+
+
+def operation_counts(report: Path) -> dict[str, int]:
+    document = json.loads(report.read_text())
+    return {entry["name"]: entry["count"] for entry in document["operations"]}
+
+
+def test_a_run_split_over_two_processes_reports_what_one_process_reports(stack, launch, tmp_path):
+    """Histograms merge exactly: the leader's report equals the single-process report's counts."""
+    package = tmp_path / "counted_tasks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "profile_counted.py").write_text(COUNTED_TASK)
+    emails = seed_game(stack.games_url, stack.staff_auth, game="calc", run_name="split", players=4,
+                       reset=True)
+    halves = []
+    for index, part in enumerate((emails, emails[:2], emails[2:])):
+        users = tmp_path / f"users{index}.txt"
+        users.write_text("\n".join(part) + "\n")
+        halves.append(users)
+    common = ("-m", "counted_tasks", "--join-timeout", "30s", "--log-level", "error")
+
+    code, output = finish(launch(*common, "--users-file", str(halves[0]),
+                                 "--report", str(tmp_path / "one.json"), extra_path=tmp_path))
+    assert code == 0, output
+    rid = run_id()
+    split = [launch(*common, "--users-file", str(halves[n]), "-w", "4", "--run-id", rid,
+                    "--report", str(tmp_path / f"part{n}.json"), extra_path=tmp_path) for n in (1, 2)]
+    results = [finish(process) for process in split]
+    assert [code for code, _ in results] == [0, 0], results
+
+    written = [tmp_path / f"part{n}.json" for n in (1, 2) if (tmp_path / f"part{n}.json").exists()]
+    assert len(written) == 1, "only the leader writes the run's report"
+    assert json.loads(written[0].read_text())["run"]["players"] == 4
+    single, merged = operation_counts(tmp_path / "one.json"), operation_counts(written[0])
+    assert merged == single
+    assert single["world.simpl.sims.simpl-calc.model.game.get_phases"] == 4 * 3
+    assert single["GET /apis/games/{id}/"] == 4

@@ -59,15 +59,21 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=EXIT_CONFIGURATION) from exc
         except KeyboardInterrupt:
             # Still write what ran: the partial report is what the user interrupted to see.
-            self._finish(reports, metrics_so_far(run), RunInfo(
-                module=config.module, seconds=0.0, interrupted=True, players=len(run.identities),
-                tasks=len(run.tasks), url=config.url, groups=config.groups), failed=False)
+            if run.reports_here:
+                self._finish(reports, metrics_so_far(run), RunInfo(
+                    module=config.module, seconds=0.0, interrupted=True, players=len(run.identities),
+                    tasks=len(run.tasks), url=config.url, groups=config.groups), failed=False)
             raise CommandError("interrupted twice; stopped without waiting for players",
                                returncode=EXIT_INTERRUPTED) from None
         info = RunInfo(module=config.module, seconds=result.seconds, interrupted=result.interrupted,
                        players=result.players, tasks=result.tasks, url=config.url, groups=config.groups)
-        breached = self._finish(reports, result.metrics, info,
-                                failed=bool(result.failure or result.failed_players))
+        breached = []
+        if result.reports_here:
+            breached = self._finish(reports, result.metrics, info,
+                                    failed=bool(result.failure or result.failed_players))
+        elif reports.json_path or reports.csv_prefix or reports.html_path or reports.thresholds:
+            self._write_line("This process was a worker of a coordinated run: the leader's report "
+                             "and thresholds cover its players.")
         if result.interrupted:
             raise CommandError("interrupted; players stopped (the summary above covers what ran)",
                                returncode=EXIT_INTERRUPTED)
