@@ -146,6 +146,48 @@ def test_wampcra_with_a_wrong_password_is_one_clear_refusal(simpl_stack, tmp_pat
     assert len(lines) == 1 and f"refused the login of {emails[1]}" in lines[0], done.stderr
 
 
+WHO_AM_I_TASK = """
+import os
+
+from django.conf import settings
+
+from modelservice.profiler import ProfileCase
+from modelservice.simpl import games_client_factory
+
+
+def runuser_emails(tree):
+    # A run's tree shows each caller only its own runuser node (B.7): it tells who called.
+    return [child["data"]["email"] for child in tree["children"] if child["resource_name"] == "runuser"]
+
+
+class WhoAmI(ProfileCase):
+    async def profile_call_as(self):
+        async with games_client_factory() as api:
+            run = await api.runs.get(game_slug=settings.GAME_SLUG, name=os.environ["WHO_RUN"])
+        other = os.environ["WHO_OTHER"]
+        uri = f"{settings.ROOT_TOPIC}.model.run.{run.id}.get_scope_tree"
+        assert runuser_emails(await self.call(uri)) == [self.user_email]
+        assert runuser_emails(await self.call_as(other, other.split("@")[0], uri)) == [other]
+        assert runuser_emails(await self.call(uri)) == [self.user_email]
+"""
+
+
+def test_wampcra_call_as_uses_that_users_own_login(simpl_stack, tmp_path):
+    emails, _ = seed(simpl_stack, "calc", "who", 2, tmp_path)
+    package = tmp_path / "who_tasks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "profile_who.py").write_text(WHO_AM_I_TASK)
+    env = dict(os.environ, **simpl_stack.env, GAME_SLUG="simpl-calc", WHO_RUN="who", WHO_OTHER=emails[1],
+               PYTHONPATH=os.pathsep.join([str(REPO), str(tmp_path)]))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("ROOT_TOPIC", None)
+    done = subprocess.run([sys.executable, "manage.py", "profile", "-m", "who_tasks", "--auth", "wampcra",
+                           "--user-email", emails[0], "-v", "2"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_DEADLINE)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
 def profile_sh(stack, game_slug, *args):
     """scripts/profile.sh from the game directory (here the repo, which has manage.py), one process a player."""
     venv_bin = str(Path(sys.executable).parent)
