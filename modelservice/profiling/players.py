@@ -25,7 +25,7 @@ from typing import Any
 
 from autobahn.wamp.types import PublishOptions
 
-from modelservice.simpl._binding import HttpBinding
+from modelservice.simpl import HttpBinding
 
 from .errors import ConfigurationError
 from .identities import PlayerIdentity, default_password
