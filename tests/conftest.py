@@ -1,5 +1,6 @@
 """Shared fixtures: one real local Simpl stack for the whole test session, and seeded runs.
 
+`write_task_package` writes a throwaway task package for a test to run.
 `simpl_stack` starts `demo.stack.SimplStack` once (games API, router, authenticator, both
 model services) on free loopback ports in a temporary folder, and stops it at the end of
 the session. `seeded_calc(n)` / `seeded_div(n)` seed a fresh run with a name no other test
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import string
+import textwrap
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -26,6 +29,18 @@ def unique_run_name() -> str:
         if number == 0:
             return "run" + letters
         number -= 1
+
+
+def write_task_package(root: Path, name: str, source: str) -> Path:
+    """A task package `name` under `root` with one task file holding `source`; returns `root`.
+
+    Put `root` on the PYTHONPATH of the profile command and pass `-m name`.
+    """
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / f"profile_{name}.py").write_text(textwrap.dedent(source))
+    return root
 
 
 @pytest.fixture(scope="session")

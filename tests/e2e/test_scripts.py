@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from tests.conftest import write_task_package
 
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -47,10 +48,7 @@ def stack(simpl_stack):
 
 @pytest.fixture
 def probe(tmp_path):
-    package = tmp_path / "probe_tasks"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "profile_probe.py").write_text(PROBE_TASK)
+    write_task_package(tmp_path, "probe_tasks", PROBE_TASK)
     marks = tmp_path / "marks"
     marks.mkdir()
     return tmp_path, marks

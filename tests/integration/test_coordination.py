@@ -23,6 +23,7 @@ import pytest
 from demo.router.client import wamp_session
 from demo.seed import seed_game
 from demo.seed._http import GamesApiClient
+from tests.conftest import write_task_package
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -50,10 +51,7 @@ def stack(simpl_stack):
 
 @pytest.fixture
 def probe(tmp_path):
-    package = tmp_path / "probe_tasks"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "profile_probe.py").write_text(PROBE_TASK)
+    write_task_package(tmp_path, "probe_tasks", PROBE_TASK)
     marks = tmp_path / "marks"
     marks.mkdir()
     return tmp_path, marks
@@ -255,10 +253,7 @@ def operation_counts(report: Path) -> dict[str, int]:
 
 def test_a_run_split_over_two_processes_reports_what_one_process_reports(stack, launch, tmp_path):
     """Histograms merge exactly: the leader's report equals the single-process report's counts."""
-    package = tmp_path / "counted_tasks"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "profile_counted.py").write_text(COUNTED_TASK)
+    write_task_package(tmp_path, "counted_tasks", COUNTED_TASK)
     emails = seed_game(stack.games_url, stack.staff_auth, game="calc", run_name="split", players=4,
                        reset=True)
     halves = []

@@ -18,6 +18,7 @@ import pytest
 
 from demo.seed import seed_game
 from modelservice.simpl import sync
+from tests.conftest import write_task_package
 
 pytestmark = pytest.mark.integration
 
@@ -174,10 +175,7 @@ class WhoAmI(ProfileCase):
 
 def test_wampcra_call_as_uses_that_users_own_login(simpl_stack, tmp_path):
     emails, _ = seed(simpl_stack, "calc", "who", 2, tmp_path)
-    package = tmp_path / "who_tasks"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "profile_who.py").write_text(WHO_AM_I_TASK)
+    write_task_package(tmp_path, "who_tasks", WHO_AM_I_TASK)
     env = dict(os.environ, **simpl_stack.env, GAME_SLUG="simpl-calc", WHO_RUN="who", WHO_OTHER=emails[1],
                PYTHONPATH=os.pathsep.join([str(REPO), str(tmp_path)]))
     env.pop("DJANGO_SETTINGS_MODULE", None)
