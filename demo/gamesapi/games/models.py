@@ -8,6 +8,8 @@ Not for: serialization or filtering (serializers.py, filters.py); JSON shapes ar
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ObjectDoesNotExist
@@ -67,8 +69,27 @@ class Stamped(models.Model):
         abstract = True
 
 
-def _run_active(run: "Run | None") -> bool | None:
-    return None if run is None else run.active
+class FollowsRun:
+    """A row whose read-only `run_active` mirrors its run's `active` (§A.6).
+
+    `run_owner` names the attribute one step towards the run (the run itself, or a row that
+    follows it). `run_active` is None when there is no owner, or while a cascade deletes it.
+    """
+
+    run_owner = "run"
+
+    def owner_towards_run(self) -> Any:
+        return getattr(self, self.run_owner)
+
+    @property
+    def run_active(self) -> bool | None:
+        try:
+            owner = self.owner_towards_run()
+        except ObjectDoesNotExist:  # the owner is being deleted in a cascade
+            return None
+        if owner is None:
+            return None
+        return owner.active if isinstance(owner, Run) else owner.run_active
 
 
 class Game(Stamped):
@@ -111,7 +132,7 @@ class Run(Stamped):
     phase = models.ForeignKey(Phase, related_name="runs", null=True, blank=True, on_delete=models.SET_NULL)
 
 
-class World(Stamped):
+class World(FollowsRun, Stamped):
     name = models.CharField(max_length=100)
     run = models.ForeignKey(Run, related_name="worlds", on_delete=models.CASCADE)
     data = models.JSONField(default=dict, blank=True)
@@ -121,15 +142,8 @@ class World(Stamped):
     class Meta:
         unique_together = [("name", "run")]
 
-    @property
-    def run_active(self) -> bool | None:
-        try:
-            return _run_active(self.run)
-        except ObjectDoesNotExist:
-            return None
 
-
-class RunUser(Stamped):
+class RunUser(FollowsRun, Stamped):
     user = models.ForeignKey(User, related_name="run_users", on_delete=models.CASCADE)
     run = models.ForeignKey(Run, related_name="run_users", on_delete=models.CASCADE)
     world = models.ForeignKey(World, related_name="run_users", null=True, blank=True, on_delete=models.CASCADE)
@@ -142,31 +156,22 @@ class RunUser(Stamped):
     class Meta:
         unique_together = [("user", "run")]
 
-    @property
-    def run_active(self) -> bool | None:
-        try:
-            return _run_active(self.run)
-        except ObjectDoesNotExist:
-            return None
 
-
-class Scenario(Stamped):
+class Scenario(FollowsRun, Stamped):
     name = models.CharField(max_length=100)
     runuser = models.ForeignKey(RunUser, related_name="scenarios", null=True, blank=True,
                                 on_delete=models.CASCADE)
     world = models.ForeignKey(World, related_name="scenarios", null=True, blank=True, on_delete=models.CASCADE)
     data = models.JSONField(default=dict, blank=True)
 
-    @property
-    def run_active(self) -> bool | None:
-        try:
-            owner = self.world or self.runuser
-        except ObjectDoesNotExist:  # the owner is being deleted in a cascade
-            return None
-        return None if owner is None else _run_active(owner.run)
+    def owner_towards_run(self) -> Any:
+        # Normally exactly one is set (nothing enforces it, as in the reference); the world wins.
+        return self.world or self.runuser
 
 
-class Period(Stamped):
+class Period(FollowsRun, Stamped):
+    run_owner = "scenario"
+
     scenario = models.ForeignKey(Scenario, related_name="periods", on_delete=models.CASCADE)
     order = models.IntegerField(default=0)
     data = models.JSONField(default=dict, blank=True)
@@ -174,15 +179,8 @@ class Period(Stamped):
     class Meta:
         unique_together = [("scenario", "order")]
 
-    @property
-    def run_active(self) -> bool | None:
-        try:
-            return self.scenario.run_active
-        except ObjectDoesNotExist:
-            return None
 
-
-class PeriodEntry(Stamped):
+class PeriodEntry(FollowsRun, Stamped):
     """What players and the model service write on a period: Decision and Result have one shape.
 
     (name, period, role) is unique, and so is (name, period) among rows without a role: two partial
@@ -190,6 +188,8 @@ class PeriodEntry(Stamped):
     Together they make a duplicate null-role decision or result impossible in the database, which
     the reference allows (and which the div game's concurrent result writes then trip over).
     """
+
+    run_owner = "period"
 
     name = models.CharField(max_length=100)
     data = models.JSONField(default=dict, blank=True)
@@ -206,13 +206,6 @@ class PeriodEntry(Stamped):
             models.UniqueConstraint(fields=["name", "period"], condition=Q(role__isnull=True),
                                     name="%(class)s_unique_name_period_no_role"),
         ]
-
-    @property
-    def run_active(self) -> bool | None:
-        try:
-            return self.period.run_active
-        except ObjectDoesNotExist:
-            return None
 
 
 class Decision(PeriodEntry):
