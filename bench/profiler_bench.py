@@ -35,19 +35,10 @@ from bench.children import ChildFailed, Children  # noqa: E402
 from bench.report import build_report, print_report  # noqa: E402
 from bench.sections import (BenchContext, measure_cpu, measure_joins,  # noqa: E402
                             measure_original)
+from modelservice.profiling.options import positive_int  # noqa: E402
 
 ORIGINAL_FULL = 300
 ECHO_READY_TIMEOUT = 30.0
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,15 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true",
                         help="fewer calls, and 30 original-design processes extrapolated to 300")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write the numbers as JSON here")
-    parser.add_argument("--rounds", type=_positive_int, default=3, metavar="N",
+    parser.add_argument("--rounds", type=positive_int, default=3, metavar="N",
                         help="alternating rounds per comparison; the median ratio is reported (default 3)")
-    parser.add_argument("--cpu-players", type=_positive_int, metavar="N",
+    parser.add_argument("--cpu-players", type=positive_int, metavar="N",
                         help="players in the CPU comparison (default 100)")
-    parser.add_argument("--cpu-calls", type=_positive_int, metavar="M",
+    parser.add_argument("--cpu-calls", type=positive_int, metavar="M",
                         help="calls per player in the CPU comparison (default 30; 10 with --quick)")
-    parser.add_argument("--original-processes", type=_positive_int, metavar="K",
+    parser.add_argument("--original-processes", type=positive_int, metavar="K",
                         help="original-design processes to start (default 300; 30 with --quick)")
-    parser.add_argument("--original-parallel", type=_positive_int, default=50, metavar="P",
+    parser.add_argument("--original-parallel", type=positive_int, default=50, metavar="P",
                         help="at most P original-design processes at once, like xargs -P (default 50)")
     parser.add_argument("--keep-logs", action="store_true",
                         help="keep the run folder (router and children logs) even on success")
