@@ -20,7 +20,8 @@ import sys
 if __package__ in (None, ""):  # started as a file: make `bench` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.wamp_bare import TicketLogin, join_one, quiet_autobahn_logs  # noqa: E402
+from bench.wamp_bare import (TicketLogin, add_login_arguments, join_one,  # noqa: E402
+                             login_from, quiet_autobahn_logs)
 
 ECHO_PROCEDURE = "bench.echo"
 
@@ -46,18 +47,14 @@ async def serve(login: TicketLogin) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, metavar="WS_URL")
-    parser.add_argument("--realm", default="realm1", metavar="REALM")
-    parser.add_argument("--authid", default="modelservice", metavar="AUTHID")
+    add_login_arguments(parser, authid="modelservice")
     args = parser.parse_args(argv)
-    ticket = os.environ.get("SIMPL_SERVICE_TICKET")
-    if not ticket:
-        print("echo_service: SIMPL_SERVICE_TICKET is not set; export the router's service ticket",
-              file=sys.stderr)
+    login = login_from(args, ticket_env="SIMPL_SERVICE_TICKET", prog="echo_service")
+    if login is None:
         return 2
     quiet_autobahn_logs()
     try:
-        asyncio.run(serve(TicketLogin(args.url, args.realm, args.authid, ticket)))
+        asyncio.run(serve(login))
     except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
         print(f"echo_service: cannot join {args.url}: {exc}", file=sys.stderr)
         return 1

@@ -31,8 +31,8 @@ if __package__ in (None, ""):  # started as a file: make the repository importab
 
 import psutil  # noqa: E402
 
-from bench.player_kinds import KINDS, Login, resolve  # noqa: E402
-from bench.wamp_bare import quiet_autobahn_logs  # noqa: E402
+from bench.player_kinds import KINDS, resolve  # noqa: E402
+from bench.wamp_bare import add_login_arguments, login_from, quiet_autobahn_logs  # noqa: E402
 
 PHASES = ("base", "join_start", "joined", "called", "calls_start", "calls_end")
 
@@ -90,20 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--players", type=_count, required=True, metavar="N")
     parser.add_argument("--calls", type=_count, default=0, metavar="M",
                         help="sequential calls per player in the CPU phase (default 0)")
-    parser.add_argument("--url", required=True, metavar="WS_URL")
-    parser.add_argument("--realm", default="realm1", metavar="REALM")
-    parser.add_argument("--authid", default="profiler", metavar="AUTHID")
+    add_login_arguments(parser, authid="profiler")
     args = parser.parse_args(argv)
-    ticket = os.environ.get("SIMPL_PROFILER_TICKET")
-    if not ticket:
-        print("probe: SIMPL_PROFILER_TICKET is not set; export the router's profiler ticket",
-              file=sys.stderr)
+    login = login_from(args, ticket_env="SIMPL_PROFILER_TICKET", prog="probe")
+    if login is None:
         return 2
     if args.players < 1:
         print("probe: --players must be at least 1", file=sys.stderr)
         return 2
     quiet_autobahn_logs()
-    login = Login(url=args.url, realm=args.realm, authid=args.authid, ticket=ticket)
     checkpoints = Checkpoints()
     try:
         extra = resolve(args.kind)(login, args.players, args.calls, checkpoints)

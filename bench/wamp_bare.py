@@ -9,9 +9,12 @@ Not for: profiling a game (that is `modelservice`), or any use outside the bench
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import io
+import os
+import sys
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlparse
@@ -46,6 +49,23 @@ class TicketLogin:
     authid: str
     ticket: str
 
+
+
+def add_login_arguments(parser: argparse.ArgumentParser, *, authid: str) -> None:
+    """--url, --realm and --authid: where and as whom a benchmark child process joins."""
+    parser.add_argument("--url", required=True, metavar="WS_URL")
+    parser.add_argument("--realm", default="realm1", metavar="REALM")
+    parser.add_argument("--authid", default=authid, metavar="AUTHID")
+
+
+def login_from(args: argparse.Namespace, *, ticket_env: str, prog: str) -> TicketLogin | None:
+    """The login the parsed arguments and the ticket in `ticket_env` describe; None (said on
+    stderr) when that variable is not set, since tickets never travel on a command line."""
+    ticket = os.environ.get(ticket_env)
+    if not ticket:
+        print(f"{prog}: {ticket_env} is not set; export the router's ticket", file=sys.stderr)
+        return None
+    return TicketLogin(args.url, args.realm, args.authid, ticket)
 
 class _TicketSession(ApplicationSession):
     """Joins with a ticket and resolves `joined` once the router has welcomed it."""
