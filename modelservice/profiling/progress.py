@@ -10,6 +10,10 @@ group's timeline) and writes it:
 * `lines` mode (CI logs, pipes): a plain line per tick, e.g.
   `progress 12s: profile_submit_decision group 0: 300/300 joined, 120 running, 170 done, 10 failed; 412 calls/s, p95 35.2 ms`.
 
+Ticks write only while players join or while a group runs. Between a group's end line and the
+next group (and while players leave after the last one) the ticker stays quiet, so a progress line
+never lands after the group's result or inside the summary.
+
 `render_line` and `render_bar` are pure functions of a snapshot, so they are tested directly.
 
 Not for: the end-of-run summary (report.py) or collecting numbers (metrics.py, timeline.py).
@@ -107,6 +111,7 @@ class LiveProgress:
         self._started = perf_counter()
         self._ticker: asyncio.Task | None = None
         self._drawn = False
+        self._quiet = False  # True after a group's end until the next group starts
 
     # -- engine events -----------------------------------------------------------------------------
 
@@ -118,9 +123,11 @@ class LiveProgress:
     def group_started(self, task: str, group: int, players: int) -> None:
         self.clear()
         self.task, self.group, self.group_size = task, group, players
+        self._quiet = False
 
     def group_finished(self, metrics: Any, seconds: float) -> None:
         self.clear()
+        self._quiet = True
 
     def run_finished(self, metrics: Any, seconds: float, *, interrupted: bool) -> None:
         if self._ticker is not None:
@@ -137,6 +144,8 @@ class LiveProgress:
             self._drawn = False
 
     def show(self) -> None:
+        if self._quiet:
+            return
         snapshot = self.snapshot()
         if self.bar:
             self.write("\r\x1b[2K" + render_bar(snapshot))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from modelservice.profiling.progress import (ProgressSnapshot, progress_for, recent_rate_and_p95,
-                                             render_bar, render_line)
+from modelservice.profiling.progress import (LiveProgress, ProgressSnapshot, progress_for,
+                                             recent_rate_and_p95, render_bar, render_line)
 from modelservice.profiling.timeline import Timeline
 
 TASK = "profilers.calc.profile_calc.ProfileCalc.profile_submit_decision"
@@ -58,3 +58,26 @@ def test_recent_rate_and_p95_come_from_the_last_whole_seconds():
 ])
 def test_mode_choice(mode, terminal, verbosity, expected):
     assert progress_for(mode, is_terminal=terminal, verbosity=verbosity) == expected
+
+
+class _Run:
+    """Just enough of a ProfileRun for a snapshot: no players, no executor."""
+
+    players: dict = {}
+    identities = ("a@example.com",)
+    active_executor = None
+
+
+def test_nothing_is_written_between_a_group_end_and_the_next_group():
+    written: list[str] = []
+    progress = LiveProgress(written.append, bar=False, interval=60)
+    progress.run = _Run()
+    progress.show()
+    assert written == ["progress 0s: 0/1 players joined\n"]
+    progress.group_started(TASK, 0, 1)
+    progress.group_finished(metrics=None, seconds=1.0)
+    progress.show()  # a tick after the group's end line: players are leaving, nothing to show
+    assert len(written) == 1
+    progress.group_started(TASK, 1, 1)
+    progress.show()
+    assert len(written) == 2 and written[1].startswith("progress ")
