@@ -9,7 +9,7 @@ the client's port, so tests can see connection reuse.
 
 `FakeGamesApi` runs it in a background thread with its own event loop, so both the async
 and the blocking client can be tested against it. Run `python -m tests.unit.simpl.fake_api`
-to serve it in the foreground (the client benchmark does).
+to serve it in the foreground (bench/games_client_bench.py does).
 
 Not for: anything beyond these tests; the demo stack has the real games API.
 """

@@ -1,12 +1,14 @@
 """Measures the games-API client's per-request cost and a player pool's memory; not a test.
 
-    .venv/bin/python -m tests.unit.simpl.bench_client [--requests 3000] [--players 1000]
+    .venv/bin/python -m bench.games_client_bench [--requests 3000] [--players 1000]
 
 The fake API runs in a separate process (so its CPU is not charged to the client). For each
 way of sending the same `GET /apis/runs/` it prints requests/s and the client's CPU time per
 request: bare aiohttp (the floor), our client without and with an observer (what a bound
-player pays), and a session per request (what the original simpl-client did). Then the memory
-of N lazy bindings, and of N pools after one request each.
+player pays), and a session per request (what the original simpl-client did), each also as a
+ratio of CPU per request to bare aiohttp's, measured in the same run. Then the memory of N lazy
+bindings, and of N pools after one request each. The fake API is the client unit tests' own
+(`tests/unit/simpl/fake_api.py`), served in the foreground by `python -m`.
 
 Not for: CI (numbers depend on the machine), or measuring the games API itself.
 """
@@ -27,14 +29,19 @@ import aiohttp
 from modelservice.simpl import HttpBinding, bind_http, games_client_factory, player_http_session
 
 
-async def measure(label: str, requests: int, send: Callable[[], Awaitable[object]]) -> None:
+async def measure(label: str, requests: int, send: Callable[[], Awaitable[object]],
+                  floor: float | None = None) -> float:
+    """Print requests/s and CPU µs per request (and its ratio to `floor`); return the CPU µs."""
     for _ in range(50):  # warm up: connection, caches
         await send()
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(requests):
         await send()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(f"{label:<44} {requests / wall:8.0f} req/s   {cpu / requests * 1e6:7.0f} µs CPU/req")
+    micros = cpu / requests * 1e6
+    ratio = f"   ratio {micros / floor:5.2f}" if floor else ""
+    print(f"{label:<44} {requests / wall:8.0f} req/s   {micros:7.0f} µs CPU/req{ratio}")
+    return micros
 
 
 async def throughput(url: str, auth: tuple[str, str], requests: int) -> None:
@@ -44,21 +51,21 @@ async def throughput(url: str, auth: tuple[str, str], requests: int) -> None:
         async def bare() -> object:
             async with raw.get(url + "/runs/", headers=headers) as response:
                 return await response.read()
-        await measure("bare aiohttp session.get + read", requests, bare)
+        floor = await measure("bare aiohttp session.get + read", requests, bare)
 
     async with games_client_factory(url, auth) as s:
-        await measure("client, own pool, no observer", requests, s.runs.all)
+        await measure("client, own pool, no observer", requests, s.runs.all, floor)
 
     observed: list[tuple[str, float, str | None]] = []
     binding = HttpBinding(None, lambda op, seconds, error: observed.append((op, seconds, error)))
     with bind_http(binding):
         async with games_client_factory(url, auth) as s:
-            await measure("client, player binding + observer", requests, s.runs.all)
+            await measure("client, player binding + observer", requests, s.runs.all, floor)
     await binding.aclose()
 
     unentered = games_client_factory(url, auth)
     await measure("session per request (original design)", max(200, requests // 10),
-                  unentered.runs.all)
+                  unentered.runs.all, floor)
 
 
 async def memory(url: str, auth: tuple[str, str], players: int) -> None:
