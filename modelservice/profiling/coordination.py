@@ -7,7 +7,8 @@ meets the others under `simpl.profiler.<R>.`:
 * Election without randomness: every process tries to register `simpl.profiler.<R>.leader`.
   Registration is exclusive, so exactly one wins; the others get
   `wamp.error.procedure_already_exists` and become workers.
-* A worker first registers its own `...worker.<session>.run_group` and `...leave`, then calls
+* A worker first registers its own `...worker.<session>.run_group`, `...leave` and `...progress`
+  (the leader's live-progress poll, group_progress.py), then calls
   `...leader` with its players' names (an "announce"). The leader therefore never calls a worker
   whose procedures are not there yet (the original's start-up race, C.10 item 5).
 * The leader waits for -w players in total within --join-timeout (a timeout names who did join
@@ -39,6 +40,7 @@ from autobahn.wamp.exception import ApplicationError
 
 from .errors import ConfigurationError, JoinError
 from .executor import GroupExecutor
+from .group_progress import progress_reply
 from .metrics import GroupMetrics
 from .remote import RemoteExecutor, WorkerLink
 from .wamp import Credentials, PlayerSession, RouterAddress, join_session, leave_session
@@ -230,7 +232,8 @@ class RunCoordinator:
         owners = {name: owner for name, owner in ordered}
         for worker in self.workers.values():
             worker.link = WorkerLink(self.session, worker.worker_id, worker.label,
-                                     run_uri(self.run_id, "worker", worker.worker_id, "run_group"))
+                                     run_uri(self.run_id, "worker", worker.worker_id, "run_group"),
+                                     run_uri(self.run_id, "worker", worker.worker_id, "progress"))
             if worker.worker_id in self._left:
                 worker.link.mark_gone("its session left the router before the run started")
         links = {worker.worker_id: worker.link for worker in self.workers.values()}
@@ -276,7 +279,9 @@ class RunCoordinator:
 
     async def _serve(self, run: ProfileRun, local: GroupExecutor,
                      stop: asyncio.Event) -> tuple[list[str], GroupExecutor]:
-        # A worker prints little: the leader reports the groups and the summary.
+        # A worker prints little: the leader reports the groups, the live progress and the summary.
+        for listener in run.events.became_worker:
+            listener()
         run.events.run_finished.clear()
         session = self.session
         me = session.session_id
@@ -284,6 +289,7 @@ class RunCoordinator:
         self._worker_stop = asyncio.Event()
         await session.register(self._run_group, run_uri(self.run_id, "worker", me, "run_group"))
         await session.register(self._leave, run_uri(self.run_id, "worker", me, "leave"))
+        await session.register(self._progress, run_uri(self.run_id, "worker", me, "progress"))
         try:
             async with asyncio.timeout(self.join_timeout):
                 reply = await session.call(run_uri(self.run_id, "leader"), me,
@@ -334,6 +340,10 @@ class RunCoordinator:
                                                       stop=self._worker_stop,
                                                       group_size=int(group_size or len(members))))
         return metrics.to_dict()
+
+    def _progress(self, since: int) -> dict[str, Any] | None:
+        """The leader's live-progress poll: how far this process's share of the current group is."""
+        return progress_reply(getattr(self._local, "current", None), int(since))
 
     def _leave(self, ok: bool, message: str) -> None:
         if not ok:

@@ -55,10 +55,13 @@ class RunEvents:
         self.group_started: list[Callable[[str, int, int], Any]] = []
         self.group_finished: list[Callable[[GroupMetrics, float], Any]] = []
         self.run_finished: list[Callable[..., Any]] = []
+        # This process serves another process's leader, which reports the run (coordination.py).
+        self.became_worker: list[Callable[[], Any]] = []
 
     def listen(self, listener: Any) -> None:
-        """Subscribe an object's `run_started` / `group_started` / `group_finished` / `run_finished`."""
-        for hook in ("run_started", "group_started", "group_finished", "run_finished"):
+        """Subscribe an object's `run_started` / `group_started` / `group_finished` / `run_finished`
+        / `became_worker`."""
+        for hook in ("run_started", "group_started", "group_finished", "run_finished", "became_worker"):
             method = getattr(listener, hook, None)
             if method is not None:
                 getattr(self, hook).append(method)

@@ -3,7 +3,8 @@
 `LiveProgress` listens to the engine's events. On `run_started` it starts an asyncio task on the
 run's loop that, every `interval` seconds, takes a `ProgressSnapshot` of the run (players joined,
 the current group's outcomes so far, and the rate and p95 of the last two whole seconds from the
-group's timeline) and writes it:
+group's timeline) and writes it. On the leader of a run split over processes, the executor's
+`current` is a group_progress.GroupProgress, which adds the workers' players and seconds.
 
 * `bar` mode (a terminal): one line redrawn in place with `\\r`, cleared before the engine's own
   lines (so this listener must be registered before the console reporter);
@@ -130,6 +131,13 @@ class LiveProgress:
         self._quiet = True
 
     def run_finished(self, metrics: Any, seconds: float, *, interrupted: bool) -> None:
+        self.stop()
+
+    def became_worker(self) -> None:
+        """This process serves another's leader, which shows the whole run's progress."""
+        self.stop()
+
+    def stop(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
@@ -165,7 +173,12 @@ class LiveProgress:
         joined = sum(1 for player in players if getattr(player, "session", None) is not None)
         total = max(len(getattr(run, "identities", ())), len(players))
         elapsed = perf_counter() - self._started
-        current = getattr(getattr(run, "active_executor", None), "current", None)
+        executor = getattr(run, "active_executor", None)
+        remote_players = getattr(executor, "remote_players", None)
+        if remote_players is not None:  # a leader: its workers' players count too
+            remote_joined, remote_total = remote_players()
+            joined, total = joined + remote_joined, total + remote_total
+        current = getattr(executor, "current", None)
         if self.task is None or current is None:
             return ProgressSnapshot(elapsed, total, joined)
         rate, p95 = recent_rate_and_p95(current.timeline)

@@ -5,7 +5,8 @@ the group gets one `run_group(task_id, group, members, timeout)` call over the r
 concurrently and the returned GroupMetrics (dicts on the wire) are merged. A worker that errs,
 leaves the router, or does not answer within the task timeout plus `REMOTE_MARGIN` is marked
 gone: its players fail this group with a reason naming it, and every later group fails them at
-once instead of waiting again.
+once instead of waiting again. While the group runs, the workers are polled for live progress
+(group_progress.py); that is best effort and never decides a worker's fate.
 
 Not for: electing the leader or meeting the workers (coordination.py), running players (executor.py).
 """
@@ -19,21 +20,26 @@ from autobahn.wamp.exception import ApplicationError
 
 from .discovery import TaskSpec
 from .executor import GroupExecutor
+from .group_progress import GroupProgress, poll_interval
 from .metrics import GroupMetrics
 
 # A worker's own executor answers within the task timeout plus its cancel grace (2 s); the rest
 # covers the trip of a large metrics reply through a busy router.
 REMOTE_MARGIN = 5.0
+# How long one progress answer may take before the poller moves on to the next worker.
+PROGRESS_CALL_TIMEOUT = 2.0
 
 
 class WorkerLink:
     """The leader's handle on one worker process: how to call it, and whether it is gone."""
 
-    def __init__(self, session: Any, worker_id: int, label: str, run_group_uri: str) -> None:
+    def __init__(self, session: Any, worker_id: int, label: str, run_group_uri: str,
+                 progress_uri: str | None = None) -> None:
         self.session = session
         self.worker_id = worker_id
         self.label = label
         self.run_group_uri = run_group_uri
+        self.progress_uri = progress_uri  # None: the worker is not asked for live progress
         self.gone_reason: str | None = None
         self.gone_event = asyncio.Event()
 
@@ -55,6 +61,12 @@ class RemoteExecutor:
         self.local = local
         self.owners = owners
         self.links = links
+        self.current: GroupProgress | None = None  # the group running now, read by live progress
+
+    def remote_players(self) -> tuple[int, int]:
+        """(joined, total) of the workers' players: those of a gone worker no longer count as joined."""
+        owned = [owner for owner in self.owners.values() if owner is not None]
+        return sum(1 for owner in owned if not self.links[owner].gone), len(owned)
 
     async def run_group(self, task: TaskSpec, group: int, members: Sequence[str], *,
                         timeout: float, stop: asyncio.Event,
@@ -66,16 +78,45 @@ class RemoteExecutor:
             owner = self.owners.get(name)
             if owner is not None:
                 remote.setdefault(owner, []).append(name)
-        runs = [self.run_on_worker(self.links[owner], task, group, names, timeout=timeout, stop=stop,
-                                   group_size=group_size)
-                for owner, names in remote.items()]
+        progress = self.current = GroupProgress(task.id, group, self.local, remote)
+
+        async def on_worker(owner: int, names: list[str]) -> GroupMetrics:
+            measured = await self.run_on_worker(self.links[owner], task, group, names, timeout=timeout,
+                                                stop=stop, group_size=group_size)
+            progress.finish(owner, measured)
+            return measured
+
+        runs = [on_worker(owner, names) for owner, names in remote.items()]
         if local_members:
             runs.append(self.local.run_group(task, group, local_members, timeout=timeout, stop=stop,
                                              group_size=group_size))
+        polling = asyncio.ensure_future(self.poll_progress(progress, [self.links[o] for o in remote]))
+        try:
+            results = await asyncio.gather(*runs)
+        finally:
+            polling.cancel()
         merged = GroupMetrics(task.id, group)
-        for measured in await asyncio.gather(*runs):
+        for measured in results:
             merged.merge(measured)
         return merged
+
+    async def poll_progress(self, progress: GroupProgress, links: list[WorkerLink]) -> None:
+        """Ask the group's workers how far they are, in turn and within the budget, until cancelled."""
+        links = [link for link in links if link.progress_uri is not None]
+        if not links:
+            return
+        spacing = poll_interval(len(links)) / len(links)
+        while True:
+            for link in links:
+                await asyncio.sleep(spacing)  # pacing the polls, not waiting for an outcome
+                if link.gone or not progress.running(link.worker_id):
+                    continue
+                try:
+                    async with asyncio.timeout(PROGRESS_CALL_TIMEOUT):
+                        reply = await link.session.call(link.progress_uri, progress.since(link.worker_id))
+                except Exception:  # noqa: BLE001 - best effort: run_on_worker judges the worker
+                    continue
+                progress.update(link.worker_id, reply)
 
     async def run_on_worker(self, link: WorkerLink, task: TaskSpec, group: int, names: list[str], *,
                             timeout: float, stop: asyncio.Event, group_size: int) -> GroupMetrics:

@@ -94,10 +94,12 @@ class Timeline:
                 mine = self.buckets[second] = TimeBucket()
             mine.merge(bucket)
 
-    def to_dict(self) -> list[dict[str, Any]]:
+    def to_dict(self, first: int = 0, before: int | None = None) -> list[dict[str, Any]]:
+        """The buckets of seconds `first` up to (not including) `before`; all of them by default."""
         return [{"second": second, "errors": bucket.errors,
                  "histogram": bucket.histogram.encode().decode("ascii")}
-                for second, bucket in self]
+                for second, bucket in self
+                if second >= first and (before is None or second < before)]
 
     @classmethod
     def from_dict(cls, data: list[dict[str, Any]] | None) -> Timeline:

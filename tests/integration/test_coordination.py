@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -279,3 +280,57 @@ def test_a_run_split_over_two_processes_reports_what_one_process_reports(stack, 
     assert merged == single
     assert single["world.simpl.sims.simpl-calc.model.game.get_phases"] == 4 * 3
     assert single["GET /apis/games/{id}/"] == 4
+
+
+PROGRESS_TASK = textwrap.dedent('''
+    import asyncio, os, pathlib, time
+    from django.conf import settings
+    from modelservice.profiler import ProfileCase
+
+    class Split(ProfileCase):
+        async def profile_split(self):
+            if self.worker_name == "boss":
+                # The leader's own player makes no call and waits until the test has seen enough
+                # progress (30 s at most, so that a broken run ends instead of hanging).
+                release = pathlib.Path(os.environ["PROBE_RELEASE"])
+                deadline = time.monotonic() + 30
+                while not release.exists() and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                return
+            began = time.monotonic()
+            while time.monotonic() - began < 2.5:
+                await self.call(f"{settings.ROOT_TOPIC}.model.game.get_phases")
+''')
+
+
+def test_the_leader_s_live_progress_covers_the_workers_players(stack, launch, tmp_path):
+    """The worker's player is counted as joined and done, and its calls make the leader's rate."""
+    seed_game(stack.games_url, stack.staff_auth, game="calc", run_name="prog", players=1, reset=True)
+    write_task_package(tmp_path, "split_tasks", PROGRESS_TASK)
+    release = tmp_path / "release"
+    env = {"PROBE_RELEASE": str(release)}
+    rid = run_id()
+    common = ("-m", "split_tasks", "-w", "2", "--run-id", rid, "--join-timeout", "30s",
+              "--progress", "lines", "--progress-interval", "0.3s")
+    leader = launch(*common, "-n", "boss", extra_path=tmp_path, env=env)
+    wait_until_leader(stack, rid)
+    worker = launch(*common, "-n", "w1", extra_path=tmp_path, env=env)
+    seen: list[str] = []
+    with_rate = worker_done = False
+    assert leader.stdout is not None
+    for line in leader.stdout:  # ends at the latest when the boss's task gives up waiting
+        seen.append(line)
+        if line.startswith("progress ") and "profile_split group 0: 2/2 joined" in line:
+            rate = re.search(r"; (\d+) calls/s", line)
+            with_rate = with_rate or (rate is not None and int(rate.group(1)) > 0)
+            worker_done = worker_done or "1 running, 1 done, 0 failed" in line
+        if with_rate and worker_done:
+            release.touch()
+            break
+    code, output = finish(leader)
+    output = "".join(seen) + output
+    assert with_rate and worker_done, output
+    assert code == 0, output
+    worker_code, worker_output = finish(worker)
+    assert worker_code == 0, worker_output
+    assert "progress " not in worker_output  # a worker leaves the progress to its leader

@@ -1,6 +1,8 @@
 """Live progress: rendering a snapshot, the recent rate and p95, and choosing the mode."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from modelservice.profiling.progress import (LiveProgress, ProgressSnapshot, progress_for,
@@ -81,3 +83,19 @@ def test_nothing_is_written_between_a_group_end_and_the_next_group():
     progress.group_started(TASK, 1, 1)
     progress.show()
     assert len(written) == 2 and written[1].startswith("progress ")
+
+
+def test_a_worker_process_stops_its_progress_ticker():
+    written: list[str] = []
+
+    async def go():
+        progress = LiveProgress(written.append, bar=False, interval=0.01)
+        progress.run_started(_Run())
+        ticker = progress._ticker
+        progress.became_worker()  # the leader shows the run's progress from now on
+        await asyncio.wait([ticker], timeout=1)
+        return progress, ticker
+
+    progress, ticker = asyncio.run(go())
+    assert ticker.done() and progress._ticker is None  # cancelled, not left ticking
+    assert written == []
