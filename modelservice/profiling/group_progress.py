@@ -4,7 +4,7 @@ In a coordinated run (coordination.py) the leader's own `LocalExecutor.current` 
 own players. While a group runs, the leader's `RemoteExecutor` asks each worker of the group how
 far it is (`...worker.<id>.progress`, answered with `progress_reply`) and folds the answers into a
 `GroupProgress`. That object offers what `LiveProgress.snapshot` reads from a GroupMetrics:
-`succeeded`, `failed`, and a `timeline` with `current_second` and `window`.
+`succeeded`, `failed`, and a `timeline` with `current_second` and `window` (itself).
 
 A worker answers with its counts and the per-second buckets of the seconds it completed since its
 previous answer, so each answer is small and each second crosses the router once. Seconds count
@@ -80,8 +80,7 @@ class GroupProgress:
         if not self.running(worker):
             return
         self._counts[worker] = (metrics.succeeded, metrics.failed)
-        unreported = metrics.timeline.to_dict(first=self._complete.pop(worker))
-        self._remote.merge(Timeline.from_dict(unreported))
+        self._remote.merge(metrics.timeline, first=self._complete.pop(worker))
 
     # -- read by LiveProgress, like a GroupMetrics ---------------------------------------------
 
@@ -96,31 +95,25 @@ class GroupProgress:
         return (local.failed if local else 0) + sum(failed for _, failed in self._counts.values())
 
     @property
-    def timeline(self) -> CombinedTimeline:
-        return CombinedTimeline(self)
+    def timeline(self) -> GroupProgress:
+        """Itself: `current_second` and `window` are the part of a Timeline that progress reads."""
+        return self
+
+    def current_second(self, now: float | None = None) -> int:
+        """The leader's current second, held back to the horizon while workers have not reported."""
+        second = int((perf_counter() if now is None else now) - self._origin)
+        if self._complete:
+            second = min(second, min(self._complete.values()))
+        return second
+
+    def window(self, first: int, last: int) -> TimeBucket:
+        """Seconds `first`..`last` of the leader's own players and of every worker's, in one bucket."""
+        merged = self._remote.window(first, last)
+        local = self._local_metrics()
+        if local is not None:
+            merged.merge(local.timeline.window(first, last))
+        return merged
 
     def _local_metrics(self) -> GroupMetrics | None:
         current = getattr(self._local, "current", None)
         return current if current is not None and current.key == self.key else None
-
-
-class CombinedTimeline:
-    """The part of a Timeline that recent_rate_and_p95 reads, over the leader's and workers' seconds."""
-
-    def __init__(self, progress: GroupProgress) -> None:
-        self._progress = progress
-
-    def current_second(self, now: float | None = None) -> int:
-        """The leader's current second, held back to the horizon while workers have not reported."""
-        progress = self._progress
-        second = int((perf_counter() if now is None else now) - progress._origin)
-        if progress._complete:
-            second = min(second, min(progress._complete.values()))
-        return second
-
-    def window(self, first: int, last: int) -> TimeBucket:
-        merged = self._progress._remote.window(first, last)
-        local = self._progress._local_metrics()
-        if local is not None:
-            merged.merge(local.timeline.window(first, last))
-        return merged

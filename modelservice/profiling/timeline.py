@@ -87,8 +87,11 @@ class Timeline:
                 merged.merge(bucket)
         return merged
 
-    def merge(self, other: Timeline) -> None:
+    def merge(self, other: Timeline, first: int = 0) -> None:
+        """Add `other`'s buckets of seconds `first` and later (all of them by default)."""
         for second, bucket in other.buckets.items():
+            if second < first:
+                continue
             mine = self.buckets.get(second)
             if mine is None:
                 mine = self.buckets[second] = TimeBucket()
