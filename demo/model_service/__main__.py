@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .config import ServiceConfig, parse_duration
+from .config import ServiceConfig
 from .errors import ConfigurationError
 from .games import known_games, rules_for
 from .games_api import GamesApi
-from .runner import LOG_LEVELS, check_games_api, run_process, serve
+from .runner import add_process_arguments, check_games_api, run_process, serve
 from .service import ModelService
 
 
@@ -20,11 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of a model-service process (shared with any other entry point)."""
     parser.add_argument("--game", required=True, choices=sorted(known_games()), metavar="SLUG",
                         help="game to serve: %(choices)s")
-    parser.add_argument("--connect-timeout", type=parse_duration, default=30.0, metavar="DURATION",
-                        help="how long to keep retrying the games API and the router at start "
-                             "(default 30s)")
-    parser.add_argument("--log-level", choices=LOG_LEVELS, default="info", metavar="LEVEL",
-                        help="one of %(choices)s (default info)")
+    add_process_arguments(parser)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,10 +24,10 @@ from typing import Any
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.types import RegisterOptions
 
-from .config import ServiceConfig, parse_duration
+from .config import ServiceConfig
 from .errors import NOT_AUTHORIZED, ApiNotFound, ConfigurationError, ModelServiceError
 from .games_api import GamesApi
-from .runner import LOG_LEVELS, check_games_api, run_process, serve
+from .runner import add_process_arguments, check_games_api, run_process, serve
 
 AUTHENTICATE = "world.simpl.authenticate"
 BROWSER_ROLE = "browser"
@@ -67,11 +67,7 @@ class WampCraAuthenticator:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demo.model_service.authenticator",
                                      description="WAMP-CRA authenticator backed by the games API.")
-    parser.add_argument("--connect-timeout", type=parse_duration, default=30.0, metavar="DURATION",
-                        help="how long to keep retrying the games API and the router at start "
-                             "(default 30s)")
-    parser.add_argument("--log-level", choices=LOG_LEVELS, default="info", metavar="LEVEL",
-                        help="one of %(choices)s (default info)")
+    add_process_arguments(parser)
     options = parser.parse_args(argv)
     try:
         config = ServiceConfig.from_env()

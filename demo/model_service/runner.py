@@ -7,6 +7,7 @@ Not for: what the session registers (`service`, `authenticator`).
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from .config import ServiceConfig
+from .config import ServiceConfig, parse_duration
 from .errors import ApiNotAuthenticated, ConfigurationError, GamesApiUnavailable, ModelServiceError
 from .errors import RouterUnavailable
 from .games_api import GamesApi
@@ -116,6 +117,15 @@ def check_games_api(api: GamesApi, slug: str | None = None) -> Callable[[], Awai
                 f"games API at {api.base_url} refused SIMPL_GAMES_AUTH ({exc.status}): "
                 f"set it to a staff account's email:password") from exc
     return preflight
+
+
+def add_process_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every service process has (model service, authenticator): start-up patience, logging."""
+    parser.add_argument("--connect-timeout", type=parse_duration, default=30.0, metavar="DURATION",
+                        help="how long to keep retrying the games API and the router at start "
+                             "(default 30s)")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="info", metavar="LEVEL",
+                        help="one of %(choices)s (default info)")
 
 
 def run_process(main: Callable[[], Awaitable[int]], *, name: str, log_level: str = "info") -> int:
