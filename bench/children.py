@@ -13,10 +13,11 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, Awaitable, TypeVar
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
+T = TypeVar("T")
 
 
 class ChildFailed(RuntimeError):
@@ -52,32 +53,30 @@ class Children:
 
     async def finish(self, proc: asyncio.subprocess.Process, *, timeout: float) -> int:
         """Wait for `proc` to exit on its own; kill it if it takes longer than `timeout`."""
-        try:
-            return await asyncio.wait_for(proc.wait(), timeout)
-        except asyncio.TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise ChildFailed(f"pid {proc.pid} did not exit within {timeout:.0f}s; killed") from None
-        finally:
-            self._forget_if_exited(proc)
+        return await self._wait_or_kill(proc, proc.wait(), timeout, late=f"pid {proc.pid} did not exit")
 
     async def read_json_line(self, proc: asyncio.subprocess.Process, *, timeout: float,
                              what: str) -> bytes:
         """The child's whole stdout once it has exited, checking its exit status."""
-        try:
-            out, _ = await asyncio.wait_for(proc.communicate(), timeout)
-        except asyncio.TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise ChildFailed(f"{what} did not finish within {timeout:.0f}s; killed") from None
-        finally:
-            self._forget_if_exited(proc)
+        out, _ = await self._wait_or_kill(proc, proc.communicate(), timeout, late=f"{what} did not finish")
         if proc.returncode != 0:
             raise ChildFailed(f"{what} exited with status {proc.returncode}: {self.log_tail()}")
         lines = out.strip().splitlines()
         if not lines:
             raise ChildFailed(f"{what} printed no result: {self.log_tail()}")
         return lines[-1]
+
+    async def _wait_or_kill(self, proc: asyncio.subprocess.Process, waiting: Awaitable[T],
+                            timeout: float, *, late: str) -> T:
+        """`waiting` (proc's wait or communicate) within `timeout`; else kill `proc` and fail with `late`."""
+        try:
+            return await asyncio.wait_for(waiting, timeout)
+        except asyncio.TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise ChildFailed(f"{late} within {timeout:.0f}s; killed") from None
+        finally:
+            self._forget_if_exited(proc)
 
     def _forget_if_exited(self, proc: asyncio.subprocess.Process) -> None:
         # A wait cancelled by Ctrl-C leaves the child running: it stays for stop_all.

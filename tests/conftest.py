@@ -43,6 +43,15 @@ def write_task_package(root: Path, name: str, source: str) -> Path:
     return root
 
 
+def write_probe_package(root: Path, source: str) -> tuple[Path, Path]:
+    """Task package `probe_tasks` holding `source`, and the empty `marks` folder its task writes
+    into (so a test waits for a mark instead of sleeping); returns (root, marks)."""
+    write_task_package(root, "probe_tasks", source)
+    marks = root / "marks"
+    marks.mkdir()
+    return root, marks
+
+
 @pytest.fixture(scope="session")
 def simpl_stack(tmp_path_factory):
     """The whole local stack, started once per session; `.env` has its URLs and secrets."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from tests.conftest import write_task_package
+from tests.conftest import write_probe_package
 
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -48,10 +48,7 @@ def stack(simpl_stack):
 
 @pytest.fixture
 def probe(tmp_path):
-    write_task_package(tmp_path, "probe_tasks", PROBE_TASK)
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    return tmp_path, marks
+    return write_probe_package(tmp_path, PROBE_TASK)
 
 
 def script_env(stack, path: Path, marks: Path, **extra: str) -> dict:

@@ -24,7 +24,7 @@ import pytest
 from demo.router.client import wamp_session
 from demo.seed import seed_game
 from demo.seed._http import GamesApiClient
-from tests.conftest import write_task_package
+from tests.conftest import write_probe_package, write_task_package
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -52,10 +52,7 @@ def stack(simpl_stack):
 
 @pytest.fixture
 def probe(tmp_path):
-    write_task_package(tmp_path, "probe_tasks", PROBE_TASK)
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    return tmp_path, marks
+    return write_probe_package(tmp_path, PROBE_TASK)
 
 
 @pytest.fixture
