@@ -103,21 +103,35 @@ class LocalExecutor:
 
 
 async def _wait_all(runs: set[asyncio.Task], *, deadline: float, stop: asyncio.Event) -> set[asyncio.Task]:
-    """Wait until every run is done, the deadline passes or `stop` is set; return those not done."""
+    """Wait until every run is done, the deadline passes or `stop` is set; return those not done.
+
+    Each run counts itself down once, when it ends. (`asyncio.wait(FIRST_COMPLETED)` in a loop
+    would register a callback on every pending run at each wake-up: quadratic in the group's size.)
+    """
     loop = asyncio.get_running_loop()
+    all_done = loop.create_future()
+    left = len(runs)
+
+    def count_down(_run: asyncio.Task) -> None:
+        nonlocal left
+        left -= 1
+        if left == 0 and not all_done.done():
+            all_done.set_result(None)
+
+    for run in runs:
+        run.add_done_callback(count_down)
+    if not runs:
+        all_done.set_result(None)
     stopped = asyncio.ensure_future(stop.wait())
-    pending = runs
     try:
-        while pending and not stop.is_set():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                break
-            done, _ = await asyncio.wait(pending | {stopped}, timeout=remaining,
-                                         return_when=asyncio.FIRST_COMPLETED)
-            pending = pending - done
+        await asyncio.wait([all_done, stopped], timeout=max(deadline - loop.time(), 0),
+                           return_when=asyncio.FIRST_COMPLETED)
     finally:
         stopped.cancel()
-    return pending
+        all_done.cancel()
+        for run in runs:
+            run.remove_done_callback(count_down)
+    return {run for run in runs if not run.done()}
 
 
 async def _run_in_thread(method: Any, player: SimulatedPlayer, output: TaskOutput | None = None) -> Any:
